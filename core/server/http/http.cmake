@@ -1,0 +1,2 @@
+set(AQ_HTTP_SOURCES
+)
