@@ -22,7 +22,9 @@ namespace Aq::LocalCloud
     //   DATE -> TEXT YYYY-MM-DD            TIME -> TEXT HH:MM:SS[.ffffff]
     //   DATETIME -> TEXT YYYY-MM-DDTHH:MM:SS[.ffffff]
     //   JSON -> TEXT (compact JSON)        RECORD (not repeated) -> TEXT, a JSON object keyed by sub-field
-    //   any REPEATED field -> TEXT, a JSON array of the element values in the forms above
+    //   any REPEATED field -> TEXT, a JSON array of the elements
+    //   (inside RECORD and REPEATED values every scalar is kept as its BigQuery cell string, the `v` of the
+    //   f/v encoding with int64-microsecond timestamps; the translator passes such columns through whole)
     // SQL NULL is NULL for every type.
 
     using SqlValue = std::variant<std::monostate, qint64, double, QString, QByteArray>;
