@@ -179,6 +179,29 @@ namespace Aq::Time
         return QString::number(static_cast<double>(micros) / 1e6, 'f', 6).remove(QRegularExpression(u"0+$"_s)) + u's';
     }
 
+    std::optional<qint64> parseHumanDuration(const QString &text)
+    {
+        static const QRegularExpression re(uR"(^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$)"_s);
+        const QRegularExpressionMatch m = re.match(text);
+        if (!m.hasMatch())
+            return std::nullopt;
+        const double amount = m.captured(1).toDouble();
+        const QString unit = m.captured(2);
+        double scale = 1e6;
+        if (unit == u"ms"_s)
+            scale = 1e3;
+        else if (unit == u"m"_s)
+            scale = 60e6;
+        else if (unit == u"h"_s)
+            scale = 3600e6;
+        else if (unit == u"d"_s)
+            scale = 86400e6;
+        const double micros = amount * scale;
+        if (micros > 9.0e18)
+            return std::nullopt;
+        return qint64(micros);
+    }
+
     std::optional<QString> normalizeDate(const QString &text)
     {
         static const QRegularExpression re(uR"(^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$)"_s);

@@ -22,6 +22,8 @@ namespace Aq::Time
     // Protobuf Duration "600s" / "10.5s" to microseconds.
     std::optional<qint64> parseDuration(const QString &text);
     QString formatDuration(qint64 micros);
+    // What people type on a command line: "500ms", "90s", "10m", "1h", "2d", or plain seconds ("30").
+    std::optional<qint64> parseHumanDuration(const QString &text);
 
     // BigQuery civil types, canonical text forms; nullopt when not valid.
     std::optional<QString> normalizeDate(const QString &text);       // YYYY-MM-DD

@@ -1,0 +1,54 @@
+#include <cstdio>
+
+#include <QCoreApplication>
+
+#include "core/server/servecommand.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace
+{
+    const char USAGE[] =
+        "Usage: aqueduct [COMMAND] [flags]\n"
+        "\n"
+        "Commands:\n"
+        "  serve      serve the embedded local cloud (Pub/Sub + BigQuery REST) and /healthz; see aqueduct serve --help\n"
+        "  publish    publish test events            (not built yet)\n"
+        "  query      run a query                    (not built yet)\n"
+        "  verify     reconcile a publish run        (not built yet)\n"
+        "  seek       replay a subscription          (not built yet)\n"
+        "  (none)     the desktop console            (not built yet: run aqueduct serve)\n"
+        "\n"
+        "Exit codes: 0 success; 1 runtime failure; 2 usage error or a command not built yet; 3 data folder owned by another process.\n";
+}
+
+int main(int argc, char *argv[])
+{
+    // Subcommands are headless; the console (a QApplication) comes with the desktop issue.
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"aqueduct"_s);
+    QCoreApplication::setOrganizationName(u"Aqueduct"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(AQ_VERSION));
+    const QStringList arguments = QCoreApplication::arguments();
+    const QString command = arguments.size() > 1 ? arguments[1] : QString();
+    if (command == u"serve"_s)
+        return Aq::Server::runServe(arguments);
+    if (command == u"--help"_s || command == u"-h"_s) {
+        fputs(USAGE, stdout);
+        return Aq::Server::ExitOk;
+    }
+    if (command == u"--version"_s) {
+        printf("aqueduct %s\n", AQ_VERSION);
+        return Aq::Server::ExitOk;
+    }
+    if (command.isEmpty()) {
+        fputs("aqueduct: the desktop console is not built yet; run `aqueduct serve` to start the embedded local cloud.\n", stderr);
+        return Aq::Server::ExitUsage;
+    }
+    if (command == u"publish"_s || command == u"query"_s || command == u"verify"_s || command == u"seek"_s) {
+        fprintf(stderr, "aqueduct: `%s` is not built yet; this release has `aqueduct serve`.\n", qPrintable(command));
+        return Aq::Server::ExitUsage;
+    }
+    fprintf(stderr, "aqueduct: unknown command \"%s\".\n\n%s", qPrintable(command), USAGE);
+    return Aq::Server::ExitUsage;
+}

@@ -1,0 +1,128 @@
+#pragma once
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+
+#include "core/bigquery/tableschema.h"
+#include "core/common/result.h"
+#include "core/localcloud/localrequest.h"
+#include "core/localcloud/queryrunner.h"
+#include "core/localcloud/sql/sqltranslator.h"
+#include "core/localcloud/sqlitedatabase.h"
+
+namespace Aq::LocalCloud
+{
+    // BigQuery v2 semantics on the local cloud's SQLite store: datasets, tables (one SQLite table each),
+    // insertAll with exact insertId de-duplication within a window, tabledata.list, and query jobs
+    // through the GoogleSQL-subset translator. Reads run on the QueryRunner's pool.
+    class BigQueryService final : public QObject
+    {
+        Q_OBJECT
+
+    public:
+        struct Options
+        {
+            qint64 dedupWindowMicros = 10LL * 60 * 1000000;
+            qint64 maxInsertAllBytes = 10LL * 1024 * 1024;
+            int maxJobsKept = 10000;
+        };
+
+        BigQueryService(SqliteDatabase &db, const QString &dataDir, Options options, QObject *parent = nullptr);
+        Status load();
+
+        Result<QJsonObject> insertDataset(const QString &project, const QJsonObject &body);
+        Result<QJsonObject> getDataset(const QString &project, const QString &dataset) const;
+        Result<QJsonObject> patchDataset(const QString &project, const QString &dataset, const QJsonObject &body);
+        Result<QJsonObject> listDatasets(const QString &project, const LocalRequest &request) const;
+        Result<QJsonObject> deleteDataset(const QString &project, const QString &dataset, bool deleteContents);
+
+        Result<QJsonObject> insertTable(const QString &project, const QString &dataset, const QJsonObject &body);
+        Result<QJsonObject> getTable(const QString &project, const QString &dataset, const QString &table) const;
+        Result<QJsonObject> patchTable(const QString &project, const QString &dataset, const QString &table, const QJsonObject &body);
+        Result<QJsonObject> listTables(const QString &project, const QString &dataset, const LocalRequest &request) const;
+        Result<QJsonObject> deleteTable(const QString &project, const QString &dataset, const QString &table);
+
+        Result<QByteArray> insertAll(const QString &project, const QString &dataset, const QString &table, const QByteArray &body);
+        void listTableData(const QString &project, const QString &dataset, const QString &table, const LocalRequest &request, LocalResponder respond);
+
+        void query(const QString &project, const QJsonObject &body, LocalResponder respond);
+        void getQueryResults(const QString &project, const QString &jobId, const LocalRequest &request, LocalResponder respond);
+        void insertJob(const QString &project, const QJsonObject &body, LocalResponder respond);
+        Result<QJsonObject> getJob(const QString &project, const QString &jobId) const;
+        Result<QJsonObject> cancelJob(const QString &project, const QString &jobId);
+        Result<QJsonObject> listJobs(const QString &project, const LocalRequest &request) const;
+
+        void collectGarbage();
+        QueryRunner &queryRunner() { return m_runner; }
+
+    private:
+        struct Table
+        {
+            qint64 id = 0;
+            QString project;
+            QString dataset;
+            QString name;
+            QJsonObject resource;       // as given, normalized, without the volatile fields
+            BigQuery::TableSchema schema;
+            qint64 rowCount = 0;        // rows are append-only, so this is MAX(_aq_seq)
+            qint64 lastModified = 0;    // ms
+            QByteArray sqliteName() const { return "bq_t" + QByteArray::number(id); }
+        };
+
+        struct Dataset
+        {
+            QString project;
+            QString name;
+            QJsonObject resource;
+        };
+
+        enum class JobState
+        {
+            Running,
+            Done,
+        };
+
+        struct Job
+        {
+            QString project;
+            QString jobId;
+            QString location;
+            QJsonObject configuration;
+            JobState state = JobState::Running;
+            std::optional<ApiError> error;
+            TranslatedQuery query;
+            qint64 totalRows = 0;
+            bool dryRun = false;
+            qint64 creationTime = 0;    // ms
+            qint64 startTime = 0;
+            qint64 endTime = 0;
+            QList<std::function<void()>> whenDone;
+            qint64 sequence = 0;
+        };
+
+        Table *findTable(const QString &project, const QString &dataset, const QString &table);
+        const Table *findTable(const QString &project, const QString &dataset, const QString &table) const;
+        QJsonObject tableResource(const Table &table) const;
+        Status createSqliteTable(const Table &table);
+        Result<Job *> startJob(const QString &project, const QString &jobId, const QString &location, const QJsonObject &queryConfig, bool dryRun);
+        void finishJob(Job &job, std::optional<ApiError> error, qint64 totalRows);
+        void whenJobDone(Job &job, int timeoutMs, std::function<void()> callback);
+        QJsonObject jobResource(const Job &job) const;
+        void respondWithPage(Job &job, const QString &kind, qint64 offset, qint64 maxRows, RowCodec::TimestampFormat format, LocalResponder respond);
+        Job *findJob(const QString &project, const QString &jobId);
+        Status rotateDedupGeneration(bool force);
+
+        SqliteDatabase &m_db;
+        QString m_dataDir;
+        Options m_options;
+        QueryRunner m_runner;
+        QHash<QString, Dataset> m_datasets;     // "project/dataset"
+        QHash<QString, Table> m_tables;         // "project/dataset/table"
+        QHash<QString, Job> m_jobs;             // "project/jobId"
+        QHash<QString, QString> m_requestIds;   // requestId -> job key
+        qint64 m_jobSequence = 0;
+        int m_dedupGeneration = 0;
+        qint64 m_dedupGenerationStart = 0;
+    };
+}

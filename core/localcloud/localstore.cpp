@@ -1,0 +1,116 @@
+#include "core/localcloud/localstore.h"
+
+#include <QDir>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Aq::LocalCloud
+{
+    namespace
+    {
+        // Each entry moves the store from version i to i + 1. Never edit an entry that has shipped; append.
+        const char *const MIGRATIONS[] = {
+            // 0 -> 1
+            R"(
+            CREATE TABLE ps_topics(
+                id INTEGER PRIMARY KEY,
+                project TEXT NOT NULL,
+                name TEXT NOT NULL,
+                resource TEXT NOT NULL,
+                UNIQUE(project, name));
+            CREATE TABLE ps_subscriptions(
+                id INTEGER PRIMARY KEY,
+                project TEXT NOT NULL,
+                name TEXT NOT NULL,
+                topic_id INTEGER,
+                resource TEXT NOT NULL,
+                UNIQUE(project, name));
+            CREATE TABLE ps_messages(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                topic_id INTEGER NOT NULL,
+                publish_time INTEGER NOT NULL,
+                ordering_key TEXT,
+                attributes TEXT,
+                data BLOB);
+            CREATE TABLE ps_deliveries(
+                sub_id INTEGER NOT NULL,
+                msg_id INTEGER NOT NULL,
+                available_at INTEGER NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                acked INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY(sub_id, msg_id)) WITHOUT ROWID;
+            CREATE INDEX ps_deliveries_ready ON ps_deliveries(sub_id, acked, available_at);
+
+            CREATE TABLE bq_datasets(
+                project TEXT NOT NULL,
+                dataset TEXT NOT NULL,
+                resource TEXT NOT NULL,
+                PRIMARY KEY(project, dataset));
+            CREATE TABLE bq_tables(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                project TEXT NOT NULL,
+                dataset TEXT NOT NULL,
+                name TEXT NOT NULL,
+                resource TEXT NOT NULL,
+                UNIQUE(project, dataset, name));
+            CREATE TABLE bq_insert_ids_0(table_id INTEGER NOT NULL, insert_id TEXT NOT NULL,
+                PRIMARY KEY(table_id, insert_id)) WITHOUT ROWID;
+            CREATE TABLE bq_insert_ids_1(table_id INTEGER NOT NULL, insert_id TEXT NOT NULL,
+                PRIMARY KEY(table_id, insert_id)) WITHOUT ROWID;
+            CREATE TABLE aq_meta(key TEXT PRIMARY KEY, value TEXT);
+            )",
+        };
+    }
+
+    QString LocalStore::databasePath(const QString &dataDir)
+    {
+        return QDir(dataDir).filePath(u"localcloud.sqlite"_s);
+    }
+
+    Status LocalStore::open(SqliteDatabase &db, const QString &dataDir, Durability durability)
+    {
+        if (!QDir().mkpath(dataDir))
+            return ApiError::internal(u"Cannot create the data folder %1; check its permissions or pass another --data-dir."_s.arg(dataDir));
+        if (Status s = db.open(databasePath(dataDir), SqliteDatabase::OpenMode::ReadWrite); !s)
+            return s;
+        const QByteArray pragmas = QByteArray("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=OFF; PRAGMA case_sensitive_like=ON;"
+                                              "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;")
+            + (durability == Durability::Full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+        if (Status s = db.exec(pragmas); !s)
+            return s;
+        return migrate(db);
+    }
+
+    Status LocalStore::openReader(SqliteDatabase &db, const QString &dataDir)
+    {
+        if (Status s = db.open(databasePath(dataDir), SqliteDatabase::OpenMode::ReadOnly); !s)
+            return s;
+        return db.exec("PRAGMA case_sensitive_like=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768;");
+    }
+
+    Status LocalStore::migrate(SqliteDatabase &db)
+    {
+        Result<SqliteStatement *> version = db.prepare("PRAGMA user_version");
+        if (!version)
+            return version.error();
+        (*version)->step();
+        const int current = int((*version)->int64(0));
+        (*version)->reset();
+        const int known = int(std::size(MIGRATIONS));
+        if (current > known)
+            return ApiError::failedPrecondition(
+                u"The data folder was written by a newer Aqueduct (store version %1; this one knows up to %2). Upgrade Aqueduct or use another --data-dir."_s
+                    .arg(current)
+                    .arg(known));
+        for (int v = current; v < known; ++v) {
+            SqliteTransaction transaction(db);
+            if (Status s = db.exec(MIGRATIONS[v]); !s)
+                return s;
+            if (Status s = db.exec("PRAGMA user_version=" + QByteArray::number(v + 1)); !s)
+                return s;
+            if (Status s = transaction.commit(); !s)
+                return s;
+        }
+        return Ok {};
+    }
+}

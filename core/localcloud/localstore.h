@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QString>
+
+#include "core/common/result.h"
+#include "core/localcloud/sqlitedatabase.h"
+
+namespace Aq::LocalCloud
+{
+    enum class Durability
+    {
+        Process,    // WAL + synchronous=NORMAL: survives kill -9 of the process
+        Full,       // WAL + synchronous=FULL: also survives power loss
+    };
+
+    // The local cloud's one SQLite file: opens it, sets the pragmas, and migrates its schema forward
+    // (PRAGMA user_version). Only the owner of the data folder opens it for writing.
+    class LocalStore
+    {
+    public:
+        static constexpr int SCHEMA_VERSION = 1;
+        static QString databasePath(const QString &dataDir);
+
+        static Status open(SqliteDatabase &db, const QString &dataDir, Durability durability);
+        // A read-only connection for queries on another thread (WAL lets readers run beside the writer).
+        static Status openReader(SqliteDatabase &db, const QString &dataDir);
+
+    private:
+        static Status migrate(SqliteDatabase &db);
+    };
+}

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <functional>
+
+#include <QObject>
+#include <QThreadPool>
+
+#include "core/bigquery/tableschema.h"
+#include "core/common/result.h"
+#include "core/localcloud/rowcodec.h"
+#include "core/localcloud/sql/sqltranslator.h"
+
+namespace Aq::LocalCloud
+{
+    // One page of rows in the f/v encoding, ready to splice into a reply.
+    struct RowPage
+    {
+        QByteArray rowsJson;        // "[{"f":[...]},...]"; "[]" when empty
+        qint64 rowCount = 0;
+        qint64 lastSeq = 0;         // for tabledata.list keyset paging
+        bool hasMore = false;
+        qint64 totalRows = -1;      // when it was counted
+    };
+
+    struct PageRequest
+    {
+        QByteArray sql;             // SELECT ... producing the columns of `schema` (tabledata: plus _aq_seq last)
+        QList<SqlValue> bindings;
+        BigQuery::TableSchema schema;
+        qint64 offset = 0;
+        qint64 maxRows = 100000;
+        qint64 maxBytes = 10 * 1024 * 1024;
+        bool countTotal = false;    // also run SELECT COUNT(*) over the query
+        bool lastColumnIsSeq = false;
+        RowCodec::TimestampFormat timestampFormat = RowCodec::TimestampFormat::FloatSeconds;
+    };
+
+    // Runs read queries on a small pool, each thread with its own read-only SQLite connection (WAL lets
+    // them read while the one writer writes), so a long query never stalls publishing or pulling.
+    class QueryRunner final : public QObject
+    {
+        Q_OBJECT
+
+    public:
+        QueryRunner(QString dataDir, QObject *parent = nullptr);
+        ~QueryRunner() override;
+
+        // `done` is called on this object's thread.
+        void fetchPage(PageRequest request, std::function<void(Result<RowPage>)> done);
+        void waitForDone();
+
+    private:
+        static Result<RowPage> runPage(const QString &dataDir, const PageRequest &request);
+
+        QString m_dataDir;
+        QThreadPool m_pool;
+    };
+}

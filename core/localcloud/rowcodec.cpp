@@ -1,0 +1,492 @@
+#include "core/localcloud/rowcodec.h"
+
+#include <cmath>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QRegularExpression>
+
+#include "core/common/timeutil.h"
+#include "core/localcloud/jsonfields.h"
+
+using namespace Qt::Literals::StringLiterals;
+using Aq::BigQuery::FieldMode;
+using Aq::BigQuery::FieldType;
+using Aq::BigQuery::TableField;
+
+namespace Aq::LocalCloud::RowCodec
+{
+    namespace
+    {
+        constexpr int MAX_DEPTH = 15;
+
+        QString path(const QString &parent, const QString &name)
+        {
+            return parent.isEmpty() ? name : parent + u'.' + name;
+        }
+
+        std::optional<qint64> toInt64(const QJsonValue &value)
+        {
+            if (value.isDouble()) {
+                const double d = value.toDouble();
+                if (d != std::floor(d) || std::fabs(d) > 9.2e18)
+                    return std::nullopt;
+                // integers beyond 2^53 arrive as strings from well-behaved clients
+                return qint64(d);
+            }
+            if (value.isString()) {
+                bool ok = false;
+                const qint64 v = value.toString().trimmed().toLongLong(&ok);
+                if (ok)
+                    return v;
+            }
+            return std::nullopt;
+        }
+
+        std::optional<double> toDouble(const QJsonValue &value)
+        {
+            if (value.isDouble())
+                return value.toDouble();
+            if (value.isString()) {
+                const QString s = value.toString().trimmed();
+                if (s == u"NaN"_s)
+                    return std::nan("");
+                if (s == u"Infinity"_s || s == u"inf"_s || s == u"+inf"_s)
+                    return std::numeric_limits<double>::infinity();
+                if (s == u"-Infinity"_s || s == u"-inf"_s)
+                    return -std::numeric_limits<double>::infinity();
+                bool ok = false;
+                const double d = s.toDouble(&ok);
+                if (ok)
+                    return d;
+            }
+            return std::nullopt;
+        }
+
+        std::optional<QString> toNumericText(const QJsonValue &value)
+        {
+            static const QRegularExpression pattern(uR"(^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$)"_s);
+            if (value.isDouble() && std::isfinite(value.toDouble()))
+                return formatDouble(value.toDouble());
+            if (value.isString() && pattern.match(value.toString().trimmed()).hasMatch())
+                return value.toString().trimmed();
+            return std::nullopt;
+        }
+
+        std::optional<bool> toBool(const QJsonValue &value)
+        {
+            if (value.isBool())
+                return value.toBool();
+            if (value.isString()) {
+                const QString s = value.toString().trimmed().toLower();
+                if (s == u"true"_s || s == u"1"_s)
+                    return true;
+                if (s == u"false"_s || s == u"0"_s)
+                    return false;
+            }
+            if (value.isDouble() && (value.toDouble() == 0 || value.toDouble() == 1))
+                return value.toDouble() == 1;
+            return std::nullopt;
+        }
+
+        QString typeWord(FieldType type)
+        {
+            return BigQuery::standardTypeName(type).toLower();
+        }
+
+        // A non-repeated, non-record scalar: to the storage value, or to its cell string when nested.
+        std::optional<SqlValue> encodeScalar(const TableField &field, const QJsonValue &value, bool nested, QString *problem)
+        {
+            switch (field.type) {
+            case FieldType::String:
+            case FieldType::Geography:
+                if (value.isString())
+                    return SqlValue(value.toString());
+                if (value.isDouble())
+                    return SqlValue(formatDouble(value.toDouble()));
+                if (value.isBool())
+                    return SqlValue(value.toBool() ? u"true"_s : u"false"_s);
+                break;
+            case FieldType::Int64:
+                if (std::optional<qint64> v = toInt64(value))
+                    return nested ? SqlValue(QString::number(*v)) : SqlValue(*v);
+                break;
+            case FieldType::Float64:
+                if (std::optional<double> v = toDouble(value))
+                    return nested ? SqlValue(formatDouble(*v)) : SqlValue(*v);
+                break;
+            case FieldType::Numeric:
+            case FieldType::BigNumeric:
+                if (std::optional<QString> v = toNumericText(value))
+                    return SqlValue(*v);
+                break;
+            case FieldType::Bool:
+                if (std::optional<bool> v = toBool(value))
+                    return nested ? SqlValue(*v ? u"true"_s : u"false"_s) : SqlValue(qint64(*v));
+                break;
+            case FieldType::Bytes:
+                if (value.isString()) {
+                    if (std::optional<QByteArray> bytes = JsonFields::decodeBase64(value.toString()))
+                        return nested ? SqlValue(QString::fromLatin1(bytes->toBase64())) : SqlValue(*bytes);
+                    *problem = u"Could not decode base64 bytes for field %1."_s;
+                    return std::nullopt;
+                }
+                break;
+            case FieldType::Timestamp:
+                if (std::optional<qint64> micros = Time::parseTimestamp(value))
+                    return nested ? SqlValue(QString::number(*micros)) : SqlValue(*micros);
+                *problem = u"Could not parse '%2' as a timestamp for field %1. Required format is YYYY-MM-DD HH:MM[:SS[.SSSSSS]] or RFC 3339."_s;
+                return std::nullopt;
+            case FieldType::Date:
+                if (value.isString()) {
+                    if (std::optional<QString> v = Time::normalizeDate(value.toString()))
+                        return SqlValue(*v);
+                }
+                *problem = u"Could not parse '%2' as a date for field %1. Required format is YYYY-MM-DD."_s;
+                return std::nullopt;
+            case FieldType::Time:
+                if (value.isString()) {
+                    if (std::optional<QString> v = Time::normalizeTime(value.toString()))
+                        return SqlValue(*v);
+                }
+                *problem = u"Could not parse '%2' as a time for field %1. Required format is HH:MM:SS[.SSSSSS]."_s;
+                return std::nullopt;
+            case FieldType::Datetime:
+                if (value.isString()) {
+                    if (std::optional<QString> v = Time::normalizeDatetime(value.toString()))
+                        return SqlValue(*v);
+                }
+                *problem = u"Could not parse '%2' as a datetime for field %1. Required format is YYYY-MM-DD[T| ]HH:MM:SS[.SSSSSS]."_s;
+                return std::nullopt;
+            case FieldType::Json:
+                if (value.isString()) {
+                    // the Node client sends JSON columns as serialized text
+                    QJsonParseError error;
+                    const QByteArray text = value.toString().toUtf8();
+                    const QJsonDocument document = QJsonDocument::fromJson("[" + text + "]", &error);
+                    if (error.error != QJsonParseError::NoError || document.array().size() != 1) {
+                        *problem = u"Field %1 is JSON but its value is not valid JSON text."_s;
+                        return std::nullopt;
+                    }
+                    const QByteArray compact = QJsonDocument(document.array()).toJson(QJsonDocument::Compact);
+                    return SqlValue(QString::fromUtf8(compact.mid(1, compact.size() - 2)));
+                }
+                if (value.isObject())
+                    return SqlValue(QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact)));
+                if (value.isArray())
+                    return SqlValue(QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)));
+                if (value.isDouble())
+                    return SqlValue(formatDouble(value.toDouble()));
+                if (value.isBool())
+                    return SqlValue(value.toBool() ? u"true"_s : u"false"_s);
+                break;
+            case FieldType::Record:
+                break;
+            }
+            *problem = u"Cannot convert value to %3 for field %1."_s;
+            return std::nullopt;
+        }
+
+        QJsonValue sqlToJson(const SqlValue &value)
+        {
+            switch (value.index()) {
+            case 1: return QString::number(std::get<qint64>(value));
+            case 2: return formatDouble(std::get<double>(value));
+            case 3: return std::get<QString>(value);
+            case 4: return QString::fromLatin1(std::get<QByteArray>(value).toBase64());
+            default: return QJsonValue::Null;
+            }
+        }
+
+        QJsonValue encodeNested(const TableField &field, const QJsonValue &value, const QString &where, int depth, QList<CellError> &errors);
+
+        QJsonValue encodeRecord(const TableField &field, const QJsonValue &value, const QString &where, int depth, QList<CellError> &errors)
+        {
+            if (!value.isObject()) {
+                errors.append({where, u"This field: %1 is not a record."_s.arg(where)});
+                return QJsonValue::Null;
+            }
+            if (depth > MAX_DEPTH) {
+                errors.append({where, u"Field %1 is nested too deeply."_s.arg(where)});
+                return QJsonValue::Null;
+            }
+            const QJsonObject object = value.toObject();
+            QJsonObject out;
+            for (const TableField &sub : field.fields) {
+                QJsonValue v = object.value(sub.name);
+                if (v.isUndefined()) {
+                    for (auto it = object.begin(); it != object.end(); ++it) {
+                        if (it.key().compare(sub.name, Qt::CaseInsensitive) == 0)
+                            v = it.value();
+                    }
+                }
+                out.insert(sub.name, encodeNested(sub, v, path(where, sub.name), depth + 1, errors));
+            }
+            for (auto it = object.begin(); it != object.end(); ++it) {
+                bool known = false;
+                for (const TableField &sub : field.fields)
+                    known = known || sub.name.compare(it.key(), Qt::CaseInsensitive) == 0;
+                if (!known)
+                    errors.append({path(where, it.key()), u"no such field: %1."_s.arg(path(where, it.key()))});
+            }
+            return out;
+        }
+
+        QJsonValue encodeOne(const TableField &field, const QJsonValue &value, const QString &where, int depth, QList<CellError> &errors)
+        {
+            if (field.type == FieldType::Record)
+                return encodeRecord(field, value, where, depth, errors);
+            QString problem;
+            std::optional<SqlValue> v = encodeScalar(field, value, true, &problem);
+            if (!v) {
+                errors.append({where, problem.arg(where, value.toVariant().toString(), typeWord(field.type))});
+                return QJsonValue::Null;
+            }
+            return sqlToJson(*v);
+        }
+
+        QJsonValue encodeNested(const TableField &field, const QJsonValue &value, const QString &where, int depth, QList<CellError> &errors)
+        {
+            if (field.isRepeated()) {
+                if (value.isUndefined() || value.isNull())
+                    return QJsonArray();
+                if (!value.isArray()) {
+                    errors.append({where, u"Field %1 is REPEATED: its value must be an array."_s.arg(where)});
+                    return QJsonValue::Null;
+                }
+                QJsonArray out;
+                for (const QJsonValue &element : value.toArray()) {
+                    if (element.isNull()) {
+                        errors.append({where, u"Field %1: an array must not contain null."_s.arg(where)});
+                        continue;
+                    }
+                    out.append(encodeOne(field, element, where, depth, errors));
+                }
+                return out;
+            }
+            if (value.isUndefined() || value.isNull()) {
+                if (field.isRequired())
+                    errors.append({where, u"Missing required field: %1."_s.arg(where)});
+                return QJsonValue::Null;
+            }
+            if (value.isArray()) {
+                errors.append({where, u"Array specified for non-repeated field: %1."_s.arg(where)});
+                return QJsonValue::Null;
+            }
+            return encodeOne(field, value, where, depth, errors);
+        }
+
+        QByteArray compactJson(const QJsonValue &value)
+        {
+            const QByteArray text = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
+            return text.mid(1, text.size() - 2);
+        }
+
+        void writeTimestamp(JsonWriter &writer, qint64 micros, TimestampFormat format)
+        {
+            switch (format) {
+            case TimestampFormat::Int64Micros:
+                writer.raw("\"");
+                writer.number(micros);
+                writer.raw("\"");
+                return;
+            case TimestampFormat::Iso8601:
+                writer.string(Time::formatRfc3339Fixed(micros, 6));
+                return;
+            case TimestampFormat::FloatSeconds:
+                writer.string(formatTimestampSeconds(micros));
+                return;
+            }
+        }
+
+        void writeNestedValue(JsonWriter &writer, const TableField &field, const QJsonValue &value, TimestampFormat format, int depth);
+
+        void writeNestedScalarOrRecord(JsonWriter &writer, const TableField &field, const QJsonValue &value, TimestampFormat format, int depth)
+        {
+            if (value.isNull() || value.isUndefined()) {
+                writer.null();
+                return;
+            }
+            if (field.type == FieldType::Record) {
+                const QJsonObject object = value.toObject();
+                writer.raw("{\"f\":[");
+                for (qsizetype i = 0; i < field.fields.size(); ++i) {
+                    if (i)
+                        writer.raw(",");
+                    writer.raw("{\"v\":");
+                    writeNestedValue(writer, field.fields[i], object.value(field.fields[i].name), format, depth + 1);
+                    writer.raw("}");
+                }
+                writer.raw("]}");
+                return;
+            }
+            if (field.type == FieldType::Timestamp) {
+                writeTimestamp(writer, value.toString().toLongLong(), format);
+                return;
+            }
+            writer.string(value.toString());
+        }
+
+        void writeNestedValue(JsonWriter &writer, const TableField &field, const QJsonValue &value, TimestampFormat format, int depth)
+        {
+            if (field.isRepeated()) {
+                writer.raw("[");
+                const QJsonArray array = value.toArray();
+                for (qsizetype i = 0; i < array.size(); ++i) {
+                    if (i)
+                        writer.raw(",");
+                    writer.raw("{\"v\":");
+                    writeNestedScalarOrRecord(writer, field, array[i], format, depth);
+                    writer.raw("}");
+                }
+                writer.raw("]");
+                return;
+            }
+            writeNestedScalarOrRecord(writer, field, value, format, depth);
+        }
+    }
+
+    EncodedRow encodeRow(const BigQuery::TableSchema &schema, const QJsonObject &row, bool ignoreUnknownValues)
+    {
+        EncodedRow out;
+        out.values.resize(schema.fields.size());
+        QList<int> seen(schema.fields.size(), 0);
+        for (auto it = row.begin(); it != row.end(); ++it) {
+            const int index = schema.indexOf(it.key());
+            if (index < 0) {
+                if (!ignoreUnknownValues)
+                    out.errors.append({it.key(), u"no such field: %1."_s.arg(it.key())});
+                continue;
+            }
+            seen[index] = 1;
+            const TableField &field = schema.fields[index];
+            const QJsonValue value = it.value();
+            if (field.isRepeated() || field.type == FieldType::Record) {
+                const QJsonValue nested = encodeNested(field, value, field.name, 0, out.errors);
+                if (!nested.isNull())
+                    out.values[index] = QString::fromUtf8(compactJson(nested));
+                continue;
+            }
+            if (value.isNull()) {
+                if (field.isRequired())
+                    out.errors.append({field.name, u"Missing required field: %1."_s.arg(field.name)});
+                continue;
+            }
+            if (value.isArray()) {
+                out.errors.append({field.name, u"Array specified for non-repeated field: %1."_s.arg(field.name)});
+                continue;
+            }
+            QString problem;
+            std::optional<SqlValue> v = encodeScalar(field, value, false, &problem);
+            if (!v) {
+                out.errors.append({field.name, problem.arg(field.name, value.toVariant().toString(), typeWord(field.type))});
+                continue;
+            }
+            out.values[index] = std::move(*v);
+        }
+        for (qsizetype i = 0; i < schema.fields.size(); ++i) {
+            if (seen[i])
+                continue;
+            const TableField &field = schema.fields[i];
+            if (field.isRepeated())
+                out.values[i] = u"[]"_s;
+            else if (field.isRequired())
+                out.errors.append({field.name, u"Missing required field: %1."_s.arg(field.name)});
+        }
+        return out;
+    }
+
+    void writeCell(JsonWriter &writer, const TableField &field, const SqlValue &stored, TimestampFormat format)
+    {
+        writer.raw("{\"v\":");
+        if (field.isRepeated() || field.type == FieldType::Record) {
+            if (stored.index() == 3) {
+                const QByteArray text = std::get<QString>(stored).toUtf8();
+                const QJsonValue value = QJsonDocument::fromJson("[" + text + "]").array().at(0);
+                writeNestedValue(writer, field, value, format, 0);
+            } else {
+                writer.raw(field.isRepeated() ? "[]" : "null");
+            }
+            writer.raw("}");
+            return;
+        }
+        switch (stored.index()) {
+        case 0:
+            writer.null();
+            break;
+        case 1: {
+            const qint64 v = std::get<qint64>(stored);
+            switch (field.type) {
+            case FieldType::Bool: writer.raw(v ? "\"true\"" : "\"false\""); break;
+            case FieldType::Timestamp: writeTimestamp(writer, v, format); break;
+            case FieldType::Float64:
+            case FieldType::Numeric:
+            case FieldType::BigNumeric:
+            case FieldType::Int64:
+                writer.raw("\"");
+                writer.number(v);
+                writer.raw("\"");
+                break;
+            default: writer.string(QString::number(v)); break;
+            }
+            break;
+        }
+        case 2: {
+            const double v = std::get<double>(stored);
+            if (field.type == FieldType::Timestamp)
+                writeTimestamp(writer, qint64(v), format);
+            else if (field.type == FieldType::Int64)
+                writer.string(QString::number(qint64(v)));
+            else if (field.type == FieldType::Bool)
+                writer.raw(v != 0 ? "\"true\"" : "\"false\"");
+            else
+                writer.string(formatDouble(v));
+            break;
+        }
+        case 3:
+            writer.string(std::get<QString>(stored));
+            break;
+        case 4:
+            writer.raw("\"");
+            writer.raw(std::get<QByteArray>(stored).toBase64());
+            writer.raw("\"");
+            break;
+        }
+        writer.raw("}");
+    }
+
+    QString formatDouble(double value)
+    {
+        if (std::isnan(value))
+            return u"NaN"_s;
+        if (std::isinf(value))
+            return value > 0 ? u"Infinity"_s : u"-Infinity"_s;
+        if (value == std::floor(value) && std::fabs(value) < 1e15)
+            return QString::number(qint64(value));
+        return QString::number(value, 'g', QLocale::FloatingPointShortest);
+    }
+
+    QString formatTimestampSeconds(qint64 micros)
+    {
+        // Java's Double.toString, which BigQuery's default TIMESTAMP cells follow ("1.63966552385427E9").
+        const double seconds = double(micros) / 1e6;
+        const double magnitude = std::fabs(seconds);
+        if (magnitude == 0)
+            return u"0.0"_s;
+        if (magnitude >= 1e-3 && magnitude < 1e7) {
+            QString plain = QString::number(seconds, 'f', QLocale::FloatingPointShortest);
+            if (!plain.contains(u'.'))
+                plain += u".0"_s;
+            return plain;
+        }
+        const QString sci = QString::number(seconds, 'e', QLocale::FloatingPointShortest);   // "1.63966552385427e+09"
+        const qsizetype e = sci.indexOf(u'e');
+        QString mantissa = sci.left(e);
+        if (!mantissa.contains(u'.'))
+            mantissa += u".0"_s;
+        const int exponent = sci.mid(e + 1).toInt();
+        return mantissa + u'E' + QString::number(exponent);
+    }
+}

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QJsonValue>
+#include <QList>
+#include <QString>
+
+#include "core/bigquery/tableschema.h"
+#include "core/localcloud/jsonwriter.h"
+#include "core/localcloud/sql/sqltranslator.h"
+
+namespace Aq::LocalCloud::RowCodec
+{
+    // One problem with one value of an insertAll row, as BigQuery reports it in insertErrors.
+    struct CellError
+    {
+        QString location;   // field path, e.g. "attrs.key"
+        QString message;
+    };
+
+    struct EncodedRow
+    {
+        QList<SqlValue> values;     // one per top-level schema field, in schema order
+        QList<CellError> errors;
+    };
+
+    // Validates one insertAll `json` object against the schema and converts it to the storage encoding
+    // described in sql/sqltranslator.h. Unknown fields are errors unless ignoreUnknownValues.
+    EncodedRow encodeRow(const BigQuery::TableSchema &schema, const QJsonObject &row, bool ignoreUnknownValues);
+
+    enum class TimestampFormat
+    {
+        FloatSeconds,       // BigQuery's default: "1.714564800123456E9"
+        Int64Micros,        // formatOptions.useInt64Timestamp=true
+        Iso8601,            // formatOptions.timestampOutputFormat=ISO8601_STRING
+    };
+
+    // Appends {"v": ...} for one stored value in BigQuery's f/v cell encoding.
+    void writeCell(JsonWriter &writer, const BigQuery::TableField &field, const SqlValue &stored, TimestampFormat format);
+
+    QString formatDouble(double value);
+    QString formatTimestampSeconds(qint64 micros);   // the default float-seconds form
+}

@@ -1,0 +1,252 @@
+#include "core/localcloud/sqlitedatabase.h"
+
+#include <algorithm>
+
+#include <sqlite3.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Aq::LocalCloud
+{
+    namespace
+    {
+        constexpr size_t MAX_CACHED_STATEMENTS = 128;
+    }
+
+    SqliteDatabase::~SqliteDatabase()
+    {
+        close();
+    }
+
+    Status SqliteDatabase::open(const QString &path, OpenMode mode)
+    {
+        close();
+        const int flags = (mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+            | SQLITE_OPEN_NOMUTEX;
+        const int rc = sqlite3_open_v2(path.toUtf8().constData(), &m_db, flags, nullptr);
+        if (rc != SQLITE_OK) {
+            const QString message = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QString::fromUtf8(sqlite3_errstr(rc));
+            close();
+            return ApiError::internal(u"Cannot open the local cloud store %1: %2"_s.arg(path, message));
+        }
+        sqlite3_extended_result_codes(m_db, 1);
+        sqlite3_busy_timeout(m_db, 5000);
+        return Ok {};
+    }
+
+    void SqliteDatabase::close()
+    {
+        m_statements.clear();
+        if (m_db) {
+            sqlite3_close_v2(m_db);
+            m_db = nullptr;
+        }
+    }
+
+    Status SqliteDatabase::exec(const QByteArray &sql)
+    {
+        char *message = nullptr;
+        const int rc = sqlite3_exec(m_db, sql.constData(), nullptr, nullptr, &message);
+        if (rc != SQLITE_OK) {
+            const QString text = QString::fromUtf8(message ? message : sqlite3_errstr(rc));
+            sqlite3_free(message);
+            ApiError e = ApiError::internal(u"SQLite: %1"_s.arg(text));
+            if ((rc & 0xff) == SQLITE_FULL)
+                e = ApiError::unavailable(u"The local cloud store is full (disk full): %1"_s.arg(text));
+            return e;
+        }
+        return Ok {};
+    }
+
+    Result<SqliteStatement *> SqliteDatabase::prepare(const QByteArray &sql)
+    {
+        // Most recently used last; a caller may hold a few statements at once, so evict only far back.
+        for (auto it = m_statements.begin(); it != m_statements.end(); ++it) {
+            if (it->first == sql) {
+                if (it + 1 != m_statements.end())
+                    std::rotate(it, it + 1, m_statements.end());
+                SqliteStatement *statement = m_statements.back().second.get();
+                statement->reset();
+                return statement;
+            }
+        }
+        if (m_statements.size() >= MAX_CACHED_STATEMENTS)
+            m_statements.erase(m_statements.begin());
+        sqlite3_stmt *statement = nullptr;
+        const int rc = sqlite3_prepare_v3(m_db, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
+        if (rc != SQLITE_OK)
+            return error(u"prepare"_s);
+        m_statements.emplace_back(sql, std::make_unique<SqliteStatement>(statement));
+        return m_statements.back().second.get();
+    }
+
+    qint64 SqliteDatabase::lastInsertRowId() const
+    {
+        return sqlite3_last_insert_rowid(m_db);
+    }
+
+    int SqliteDatabase::changes() const
+    {
+        return sqlite3_changes(m_db);
+    }
+
+    QString SqliteDatabase::lastError() const
+    {
+        return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : u"not open"_s;
+    }
+
+    ApiError SqliteDatabase::error(const QString &context) const
+    {
+        const int code = m_db ? sqlite3_errcode(m_db) : SQLITE_ERROR;
+        if (code == SQLITE_FULL)
+            return ApiError::unavailable(u"The local cloud store is full (disk full); nothing was stored."_s);
+        return ApiError::internal(u"Local cloud store error (%1): %2"_s.arg(context, lastError()));
+    }
+
+    SqliteStatement::SqliteStatement(sqlite3_stmt *statement)
+        : m_statement {statement}
+    {
+    }
+
+    SqliteStatement::~SqliteStatement()
+    {
+        sqlite3_finalize(m_statement);
+    }
+
+    void SqliteStatement::reset()
+    {
+        sqlite3_reset(m_statement);
+        sqlite3_clear_bindings(m_statement);
+        m_errorCode = 0;
+    }
+
+    void SqliteStatement::bind(int index, qint64 value)
+    {
+        sqlite3_bind_int64(m_statement, index, value);
+    }
+
+    void SqliteStatement::bind(int index, double value)
+    {
+        sqlite3_bind_double(m_statement, index, value);
+    }
+
+    void SqliteStatement::bind(int index, const QString &value)
+    {
+        const QByteArray utf8 = value.toUtf8();
+        sqlite3_bind_text(m_statement, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+    }
+
+    void SqliteStatement::bind(int index, const QByteArray &value)
+    {
+        sqlite3_bind_text(m_statement, index, value.constData(), int(value.size()), SQLITE_TRANSIENT);
+    }
+
+    void SqliteStatement::bindBlob(int index, const QByteArray &value)
+    {
+        // a zero-length blob must still be a blob, not NULL
+        sqlite3_bind_blob(m_statement, index, value.isNull() ? "" : value.constData(), int(value.size()), SQLITE_TRANSIENT);
+    }
+
+    void SqliteStatement::bindNull(int index)
+    {
+        sqlite3_bind_null(m_statement, index);
+    }
+
+    void SqliteStatement::bind(int index, const SqlValue &value)
+    {
+        switch (value.index()) {
+        case 0: bindNull(index); break;
+        case 1: bind(index, std::get<qint64>(value)); break;
+        case 2: bind(index, std::get<double>(value)); break;
+        case 3: bind(index, std::get<QString>(value)); break;
+        case 4: bindBlob(index, std::get<QByteArray>(value)); break;
+        }
+    }
+
+    bool SqliteStatement::step()
+    {
+        const int rc = sqlite3_step(m_statement);
+        if (rc == SQLITE_ROW)
+            return true;
+        if (rc != SQLITE_DONE)
+            m_errorCode = rc;
+        return false;
+    }
+
+    int SqliteStatement::columnCount() const
+    {
+        return sqlite3_column_count(m_statement);
+    }
+
+    QByteArray SqliteStatement::columnName(int column) const
+    {
+        return QByteArray(sqlite3_column_name(m_statement, column));
+    }
+
+    bool SqliteStatement::isNull(int column) const
+    {
+        return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
+    }
+
+    qint64 SqliteStatement::int64(int column) const
+    {
+        return sqlite3_column_int64(m_statement, column);
+    }
+
+    double SqliteStatement::real(int column) const
+    {
+        return sqlite3_column_double(m_statement, column);
+    }
+
+    QString SqliteStatement::text(int column) const
+    {
+        const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, column));
+        return QString::fromUtf8(data, sqlite3_column_bytes(m_statement, column));
+    }
+
+    QByteArray SqliteStatement::textUtf8(int column) const
+    {
+        const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, column));
+        return QByteArray(data, sqlite3_column_bytes(m_statement, column));
+    }
+
+    QByteArray SqliteStatement::blob(int column) const
+    {
+        const auto *data = static_cast<const char *>(sqlite3_column_blob(m_statement, column));
+        return QByteArray(data ? data : "", sqlite3_column_bytes(m_statement, column));
+    }
+
+    SqlValue SqliteStatement::value(int column) const
+    {
+        switch (sqlite3_column_type(m_statement, column)) {
+        case SQLITE_INTEGER: return int64(column);
+        case SQLITE_FLOAT: return real(column);
+        case SQLITE_TEXT: return text(column);
+        case SQLITE_BLOB: return blob(column);
+        default: return std::monostate {};
+        }
+    }
+
+    SqliteTransaction::SqliteTransaction(SqliteDatabase &db)
+        : m_db {db}
+    {
+        m_active = m_db.exec("BEGIN IMMEDIATE").hasValue();
+    }
+
+    SqliteTransaction::~SqliteTransaction()
+    {
+        if (m_active)
+            (void)m_db.exec("ROLLBACK");
+    }
+
+    Status SqliteTransaction::commit()
+    {
+        if (!m_active)
+            return ApiError::internal(u"no transaction"_s);
+        m_active = false;
+        Status status = m_db.exec("COMMIT");
+        if (!status)
+            (void)m_db.exec("ROLLBACK");
+        return status;
+    }
+}
