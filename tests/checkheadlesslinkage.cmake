@@ -1,0 +1,18 @@
+# ctest: aqueduct-server must link neither Qt Widgets nor Qt Charts (nor Qt Gui), directly or through a
+# dependency. Run as: cmake -DBINARY=<path> -P checkheadlesslinkage.cmake
+if(NOT BINARY OR NOT EXISTS "${BINARY}")
+    message(FATAL_ERROR "BINARY not found: ${BINARY}")
+endif()
+execute_process(COMMAND ldd "${BINARY}" OUTPUT_VARIABLE libraries RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+    message(FATAL_ERROR "ldd failed on ${BINARY}")
+endif()
+foreach(forbidden Qt6Widgets Qt6Charts Qt6Gui)
+    if(libraries MATCHES "lib${forbidden}")
+        message(FATAL_ERROR "${BINARY} links ${forbidden}:\n${libraries}")
+    endif()
+endforeach()
+if(NOT libraries MATCHES "libQt6Core")
+    message(FATAL_ERROR "ldd output does not look right (no Qt6Core):\n${libraries}")
+endif()
+message(STATUS "${BINARY} links no Widgets, Charts or Gui")

@@ -1,0 +1,224 @@
+#include <QTest>
+
+#include "core/localcloud/rowcodec.h"
+#include "localcloudtestclient.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace
+{
+    const QString B = u"/bigquery/v2/projects/p1"_s;
+
+    const char *ALL_TYPES_TABLE = R"({"tableReference":{"tableId":"t1"},
+        "schema":{"fields":[
+            {"name":"id","type":"INT64","mode":"REQUIRED"},
+            {"name":"f","type":"FLOAT64"},{"name":"b","type":"BOOL"},{"name":"s","type":"STRING"},
+            {"name":"ts","type":"TIMESTAMP"},{"name":"d","type":"DATE"},{"name":"dt","type":"DATETIME"},
+            {"name":"n","type":"NUMERIC"},{"name":"j","type":"JSON"},{"name":"by","type":"BYTES"},
+            {"name":"tags","type":"STRING","mode":"REPEATED"},
+            {"name":"attrs","type":"RECORD","mode":"REPEATED","fields":[{"name":"key","type":"STRING"},{"name":"value","type":"STRING"}]},
+            {"name":"rec","type":"RECORD","fields":[{"name":"when","type":"TIMESTAMP"},{"name":"count","type":"INT64"}]}]},
+        "timePartitioning":{"type":"DAY","field":"ts"}})";
+
+    LocalCloudTestClient::Reply insert(LocalCloudTestClient &client, const QByteArray &rows, const char *options = "")
+    {
+        return client.call("POST", B + u"/datasets/ds/tables/t1/insertAll"_s, "{" + QByteArray(options) + "\"rows\":[" + rows + "]}");
+    }
+
+    QJsonArray cells(const QJsonObject &row)
+    {
+        return row[u"f"_s].toArray();
+    }
+}
+
+class TestBigQueryService final : public QObject
+{
+    Q_OBJECT
+
+private:
+    void createTable(LocalCloudTestClient &client)
+    {
+        QCOMPARE(client.call("POST", B + u"/datasets"_s, QByteArray(R"({"datasetReference":{"datasetId":"ds"},"location":"US"})")).status, 200);
+        const auto created = client.call("POST", B + u"/datasets/ds/tables"_s, QByteArray(ALL_TYPES_TABLE));
+        QVERIFY2(created.status == 200, created.body.constData());
+    }
+
+private slots:
+    void testDatasetsAndTables()
+    {
+        LocalCloudTestClient client;
+        auto ds = client.call("POST", B + u"/datasets"_s, QByteArray(R"({"datasetReference":{"datasetId":"ds"}})"));
+        QCOMPARE(ds.status, 200);
+        QCOMPARE(ds.json()[u"id"_s].toString(), u"p1:ds"_s);
+        QVERIFY(ds.json()[u"creationTime"_s].isString());
+        auto dup = client.call("POST", B + u"/datasets"_s, QByteArray(R"({"datasetReference":{"datasetId":"ds"}})"));
+        QCOMPARE(dup.status, 409);
+        QCOMPARE(dup.json()[u"error"_s][u"errors"_s][0][u"reason"_s].toString(), u"duplicate"_s);
+        QCOMPARE(client.call("POST", B + u"/datasets"_s, QByteArray(R"({"datasetReference":{"datasetId":"bad-name"}})")).status, 400);
+        QCOMPARE(client.call("GET", B + u"/datasets/none"_s).status, 404);
+        QCOMPARE(client.call("GET", B + u"/datasets/none"_s).json()[u"error"_s][u"errors"_s][0][u"reason"_s].toString(), u"notFound"_s);
+        // the bare /projects prefix is the same API
+        QCOMPARE(client.call("GET", u"/projects/p1/datasets/ds"_s).status, 200);
+
+        auto table = client.call("POST", B + u"/datasets/ds/tables"_s, QByteArray(ALL_TYPES_TABLE));
+        QCOMPARE(table.status, 200);
+        QCOMPARE(table.json()[u"schema"_s][u"fields"_s][0][u"type"_s].toString(), u"INTEGER"_s);
+        QCOMPARE(table.json()[u"numRows"_s].toString(), u"0"_s);
+        QCOMPARE(client.call("POST", B + u"/datasets/ds/tables"_s, QByteArray(ALL_TYPES_TABLE)).status, 409);
+        QCOMPARE(client.call("POST", B + u"/datasets/ds/tables"_s, QByteArray(R"({"tableReference":{"tableId":"bad"},"schema":{"fields":[{"name":"a","type":"NOPE"}]}})")).status, 400);
+        QCOMPARE(client.call("POST", B + u"/datasets/ds/tables"_s, QByteArray(R"({"tableReference":{"tableId":"p"},"schema":{"fields":[{"name":"a","type":"STRING"}]},"timePartitioning":{"type":"DAY","field":"a"}})")).status, 400);
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables"_s).json()[u"tables"_s].toArray().size(), 1);
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/none"_s).status, 404);
+        auto inUse = client.call("DELETE", B + u"/datasets/ds"_s);
+        QCOMPARE(inUse.status, 400);
+        QCOMPARE(client.call("DELETE", B + u"/datasets/ds?deleteContents=true"_s).status, 200);
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1"_s).status, 404);
+    }
+
+    void testInsertAllStoresEveryTypeAndListsFvCells()
+    {
+        LocalCloudTestClient client;
+        createTable(client);
+        auto reply = insert(client, R"({"insertId":"r1","json":{"id":1,"f":1.5,"b":true,"s":"hé\"llo","ts":"2024-05-01T12:00:00.123456Z",
+                "d":"2024-05-01","dt":"2024-05-01 12:34:56","n":"123.456","j":"{\"x\": 1}","by":"AAEC","tags":["a","b"],
+                "attrs":[{"key":"k","value":"v"}],"rec":{"when":"2024-05-01T00:00:00Z","count":"7"}}},
+            {"json":{"id":"2"}})");
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.json(), (QJsonObject {{u"kind"_s, u"bigquery#tableDataInsertAllResponse"_s}}));
+        auto data = client.call("GET", B + u"/datasets/ds/tables/t1/data?formatOptions.useInt64Timestamp=true"_s);
+        QCOMPARE(data.status, 200);
+        QCOMPARE(data.json()[u"totalRows"_s].toString(), u"2"_s);
+        const QJsonArray rows = data.json()[u"rows"_s].toArray();
+        QCOMPARE(rows.size(), 2);
+        const QJsonArray r = cells(rows[0].toObject());
+        QCOMPARE(r[0][u"v"_s].toString(), u"1"_s);
+        QCOMPARE(r[1][u"v"_s].toString(), u"1.5"_s);
+        QCOMPARE(r[2][u"v"_s].toString(), u"true"_s);
+        QCOMPARE(r[3][u"v"_s].toString(), u"hé\"llo"_s);
+        QCOMPARE(r[4][u"v"_s].toString(), u"1714564800123456"_s);
+        QCOMPARE(r[5][u"v"_s].toString(), u"2024-05-01"_s);
+        QCOMPARE(r[6][u"v"_s].toString(), u"2024-05-01T12:34:56"_s);
+        QCOMPARE(r[7][u"v"_s].toString(), u"123.456"_s);
+        QCOMPARE(r[8][u"v"_s].toString(), u"{\"x\":1}"_s);
+        QCOMPARE(r[9][u"v"_s].toString(), u"AAEC"_s);
+        QCOMPARE(r[10][u"v"_s].toArray(), (QJsonArray {QJsonObject {{u"v"_s, u"a"_s}}, QJsonObject {{u"v"_s, u"b"_s}}}));
+        QCOMPARE(r[11][u"v"_s][0][u"v"_s][u"f"_s].toArray(), (QJsonArray {QJsonObject {{u"v"_s, u"k"_s}}, QJsonObject {{u"v"_s, u"v"_s}}}));
+        QCOMPARE(r[12][u"v"_s][u"f"_s][0][u"v"_s].toString(), u"1714521600000000"_s);
+        QCOMPARE(r[12][u"v"_s][u"f"_s][1][u"v"_s].toString(), u"7"_s);
+        const QJsonArray second = cells(rows[1].toObject());
+        QVERIFY(second[1][u"v"_s].isNull());
+        QCOMPARE(second[10][u"v"_s].toArray(), QJsonArray());   // REPEATED is [] never null
+        QVERIFY(second[12][u"v"_s].isNull());
+        // default TIMESTAMP form: float seconds as BigQuery writes them
+        auto floatForm = client.call("GET", B + u"/datasets/ds/tables/t1/data?maxResults=1"_s);
+        QCOMPARE(cells(floatForm.json()[u"rows"_s][0].toObject())[4][u"v"_s].toString(), u"1.714564800123456E9"_s);
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1"_s).json()[u"numRows"_s].toString(), u"2"_s);
+    }
+
+    void testInvalidRowsStopTheRequestUnlessSkipped()
+    {
+        LocalCloudTestClient client;
+        createTable(client);
+        const QByteArray rows = R"({"json":{"id":1}},{"json":{"id":"x"}},{"json":{"s":"no id"}},{"json":{"id":4,"bogus":1}})";
+        auto stopped = insert(client, rows);
+        QCOMPARE(stopped.status, 200);
+        const QJsonArray errors = stopped.json()[u"insertErrors"_s].toArray();
+        QCOMPARE(errors.size(), 4);
+        QCOMPARE(errors[0][u"errors"_s][0][u"reason"_s].toString(), u"stopped"_s);
+        QCOMPARE(errors[1][u"errors"_s][0][u"reason"_s].toString(), u"invalid"_s);
+        QCOMPARE(errors[1][u"errors"_s][0][u"location"_s].toString(), u"id"_s);
+        QVERIFY(errors[2][u"errors"_s][0][u"message"_s].toString().contains(u"Missing required field"_s));
+        QVERIFY(errors[3][u"errors"_s][0][u"message"_s].toString().contains(u"no such field: bogus"_s));
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1/data"_s).json()[u"totalRows"_s].toString(), u"0"_s);
+
+        auto skipped = insert(client, rows, R"("skipInvalidRows":true,)");
+        QCOMPARE(skipped.json()[u"insertErrors"_s].toArray().size(), 3);
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1/data"_s).json()[u"totalRows"_s].toString(), u"1"_s);
+        auto ignoring = insert(client, R"({"json":{"id":4,"bogus":1}})", R"("ignoreUnknownValues":true,)");
+        QVERIFY(!ignoring.json().contains(u"insertErrors"_s));
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1/data"_s).json()[u"totalRows"_s].toString(), u"2"_s);
+
+        QCOMPARE(insert(client, "").status, 400);
+        QCOMPARE(client.call("POST", B + u"/datasets/ds/tables/none/insertAll"_s, QByteArray(R"({"rows":[{"json":{"id":1}}]})")).status, 404);
+    }
+
+    void testInsertIdsDeduplicateWithinTheWindowOnly()
+    {
+        Aq::LocalCloud::LocalCloudOptions options;
+        options.dedupWindowMicros = 400000;
+        LocalCloudTestClient client(options);
+        createTable(client);
+        QCOMPARE(insert(client, R"({"insertId":"m1","json":{"id":1}},{"insertId":"m1","json":{"id":1}})").status, 200);
+        QCOMPARE(insert(client, R"({"insertId":"m1","json":{"id":1}},{"insertId":"m2","json":{"id":2}})").status, 200);
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1/data"_s).json()[u"totalRows"_s].toString(), u"2"_s);
+        // remembered across a restart
+        client.reopen();
+        insert(client, R"({"insertId":"m2","json":{"id":2}})");
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1/data"_s).json()[u"totalRows"_s].toString(), u"2"_s);
+        // after two windows the id is forgotten (Pub/Sub ids restart with an emulator, so this matters)
+        for (int i = 0; i < 3; ++i) {
+            QTest::qWait(450);
+            client.cloud().bigQuery()->collectGarbage();
+        }
+        insert(client, R"({"insertId":"m1","json":{"id":1}})");
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1/data"_s).json()[u"totalRows"_s].toString(), u"3"_s);
+    }
+
+    void testTableDataPaging()
+    {
+        LocalCloudTestClient client;
+        createTable(client);
+        QByteArray rows;
+        for (int i = 0; i < 25; ++i)
+            rows += (i ? "," : "") + QByteArray(R"({"json":{"id":)") + QByteArray::number(i) + "}}";
+        insert(client, rows);
+        QList<int> seen;
+        QString token;
+        int pages = 0;
+        do {
+            auto page = client.call("GET", B + u"/datasets/ds/tables/t1/data?maxResults=10&selectedFields=id"_s + (token.isEmpty() ? QString() : u"&pageToken="_s + token));
+            QCOMPARE(page.status, 200);
+            for (const QJsonValue &row : page.json()[u"rows"_s].toArray()) {
+                QCOMPARE(cells(row.toObject()).size(), 1);
+                seen.append(cells(row.toObject())[0][u"v"_s].toString().toInt());
+            }
+            token = page.json()[u"pageToken"_s].toString();
+            ++pages;
+        } while (!token.isEmpty());
+        QCOMPARE(pages, 3);
+        QCOMPARE(seen.size(), 25);
+        QCOMPARE(seen.first(), 0);
+        QCOMPARE(seen.last(), 24);
+        auto fromIndex = client.call("GET", B + u"/datasets/ds/tables/t1/data?startIndex=20&maxResults=100"_s);
+        QCOMPARE(fromIndex.json()[u"rows"_s].toArray().size(), 5);
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1/data?pageToken=bogus"_s).status, 400);
+    }
+
+    void testTablePatchAddsColumns()
+    {
+        LocalCloudTestClient client;
+        createTable(client);
+        auto table = client.call("GET", B + u"/datasets/ds/tables/t1"_s).json();
+        QJsonObject schema = table[u"schema"_s].toObject();
+        QJsonArray fields = schema[u"fields"_s].toArray();
+        fields.append(QJsonObject {{u"name"_s, u"extra"_s}, {u"type"_s, u"STRING"_s}});
+        schema[u"fields"_s] = fields;
+        QCOMPARE(client.call("PATCH", B + u"/datasets/ds/tables/t1"_s, QJsonObject {{u"schema"_s, schema}}).status, 200);
+        QCOMPARE(insert(client, R"({"json":{"id":1,"extra":"yes"}})").json().contains(u"insertErrors"_s), false);
+        fields.removeAt(1);
+        schema[u"fields"_s] = fields;
+        QCOMPARE(client.call("PATCH", B + u"/datasets/ds/tables/t1"_s, QJsonObject {{u"schema"_s, schema}}).status, 400);
+    }
+
+    void testTimestampCellForms()
+    {
+        using Aq::LocalCloud::RowCodec::formatTimestampSeconds;
+        QCOMPARE(formatTimestampSeconds(1639665523854270LL), u"1.63966552385427E9"_s);
+        QCOMPARE(formatTimestampSeconds(0), u"0.0"_s);
+        QCOMPARE(formatTimestampSeconds(1500000LL), u"1.5"_s);
+        QCOMPARE(formatTimestampSeconds(1714564800000000LL), u"1.7145648E9"_s);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBigQueryService)
+#include "testbigqueryservice.moc"
