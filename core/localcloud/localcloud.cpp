@@ -41,6 +41,7 @@ namespace Aq::LocalCloud
     LocalCloud::LocalCloud(LocalCloudOptions options, QObject *parent)
         : QObject(parent)
         , m_options {std::move(options)}
+        , m_garbageTimer {this}
     {
         m_garbageTimer.setInterval(m_options.garbageCollectionIntervalMs);
         connect(&m_garbageTimer, &QTimer::timeout, this, &LocalCloud::collectGarbage);

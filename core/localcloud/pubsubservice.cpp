@@ -48,6 +48,7 @@ namespace Aq::LocalCloud
         : QObject(parent)
         , m_db {db}
         , m_options {options}
+        , m_waiterTimer {this}
     {
         m_waiterTimer.setInterval(100);
         connect(&m_waiterTimer, &QTimer::timeout, this, &PubSubService::handleWaiterTick);
@@ -114,7 +115,7 @@ namespace Aq::LocalCloud
             return ApiError::invalidArgument(u"Invalid project: \"%1\"."_s.arg(project));
         if (!pattern.match(id).hasMatch() || id.startsWith(u"goog"_s, Qt::CaseInsensitive))
             return ApiError::invalidArgument(
-                u"Invalid [%1] name: (name=projects/%2/%1/%3). A name must be 3 to 255 characters, start with a letter, use only letters, digits and - _ . ~ + %%, and not start with goog."_s
+                u"Invalid [%1] name: (name=projects/%2/%1/%3). A name must be 3 to 255 characters, start with a letter, use only letters, digits and - _ . ~ + %, and not start with goog."_s
                     .arg(QLatin1StringView(collection), project, id));
         return Ok {};
     }
@@ -1057,6 +1058,24 @@ namespace Aq::LocalCloud
             (*st)->step();
             if ((*st)->hasError())
                 return m_db.error(u"modifyAckDeadline"_s);
+        }
+        if (*deadline == 0 && sub->ordering) {
+            // A nack in an ordered subscription brings back every later message of the same key too, so they
+            // are delivered again in order after it.
+            Result<SqliteStatement *> later = m_db.prepare(
+                "UPDATE ps_deliveries SET available_at=?1 WHERE sub_id=?2 AND acked=0 AND msg_id>?3 AND msg_id IN "
+                "(SELECT id FROM ps_messages WHERE id>?3 AND ordering_key=(SELECT ordering_key FROM ps_messages WHERE id=?3))");
+            if (!later)
+                return later.error();
+            for (const auto &[msgId, attempt] : *ids) {
+                (*later)->reset();
+                (*later)->bind(1, now);
+                (*later)->bind(2, sub->id);
+                (*later)->bind(3, msgId);
+                (*later)->step();
+                if ((*later)->hasError())
+                    return m_db.error(u"modifyAckDeadline"_s);
+            }
         }
         if (Status s = transaction.commit(); !s)
             return s.error();

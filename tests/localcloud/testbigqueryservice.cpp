@@ -20,6 +20,11 @@ namespace
             {"name":"rec","type":"RECORD","fields":[{"name":"when","type":"TIMESTAMP"},{"name":"count","type":"INT64"}]}]},
         "timePartitioning":{"type":"DAY","field":"ts"}})";
 
+    const char *ALL_TYPES_ROWS = R"({"insertId":"r1","json":{"id":1,"f":1.5,"b":true,"s":"hé'llo","ts":"2024-05-01T12:00:00.123456Z",
+                "d":"2024-05-01","dt":"2024-05-01 12:34:56","n":"123.456","j":{"x": 1},"by":"AAEC","tags":["a","b"],
+                "attrs":[{"key":"k","value":"v"}],"rec":{"when":"2024-05-01T00:00:00Z","count":"7"}}},
+            {"json":{"id":"2"}})";
+
     LocalCloudTestClient::Reply insert(LocalCloudTestClient &client, const QByteArray &rows, const char *options = "")
     {
         return client.call("POST", B + u"/datasets/ds/tables/t1/insertAll"_s, "{" + QByteArray(options) + "\"rows\":[" + rows + "]}");
@@ -79,10 +84,7 @@ private slots:
     {
         LocalCloudTestClient client;
         createTable(client);
-        auto reply = insert(client, R"({"insertId":"r1","json":{"id":1,"f":1.5,"b":true,"s":"hé\"llo","ts":"2024-05-01T12:00:00.123456Z",
-                "d":"2024-05-01","dt":"2024-05-01 12:34:56","n":"123.456","j":"{\"x\": 1}","by":"AAEC","tags":["a","b"],
-                "attrs":[{"key":"k","value":"v"}],"rec":{"when":"2024-05-01T00:00:00Z","count":"7"}}},
-            {"json":{"id":"2"}})");
+        auto reply = insert(client, ALL_TYPES_ROWS);
         QCOMPARE(reply.status, 200);
         QCOMPARE(reply.json(), (QJsonObject {{u"kind"_s, u"bigquery#tableDataInsertAllResponse"_s}}));
         auto data = client.call("GET", B + u"/datasets/ds/tables/t1/data?formatOptions.useInt64Timestamp=true"_s);
@@ -94,7 +96,7 @@ private slots:
         QCOMPARE(r[0][u"v"_s].toString(), u"1"_s);
         QCOMPARE(r[1][u"v"_s].toString(), u"1.5"_s);
         QCOMPARE(r[2][u"v"_s].toString(), u"true"_s);
-        QCOMPARE(r[3][u"v"_s].toString(), u"hé\"llo"_s);
+        QCOMPARE(r[3][u"v"_s].toString(), u"hé'llo"_s);
         QCOMPARE(r[4][u"v"_s].toString(), u"1714564800123456"_s);
         QCOMPARE(r[5][u"v"_s].toString(), u"2024-05-01"_s);
         QCOMPARE(r[6][u"v"_s].toString(), u"2024-05-01T12:34:56"_s);
@@ -109,10 +111,14 @@ private slots:
         QVERIFY(second[1][u"v"_s].isNull());
         QCOMPARE(second[10][u"v"_s].toArray(), QJsonArray());   // REPEATED is [] never null
         QVERIFY(second[12][u"v"_s].isNull());
+        QCOMPARE(insert(client, "{\"json\":{\"id\":3,\"j\":\"[1, {\\\"y\\\": null}]\"}}").status, 200);
+        const auto third = client.call("GET", B + u"/datasets/ds/tables/t1/data?startIndex=2"_s).json()[u"rows"_s][0].toObject();
+        QCOMPARE(cells(third)[8][u"v"_s].toString(), u"[1,{\"y\":null}]"_s);
+        QCOMPARE(insert(client, R"({"json":{"id":4,"j":"not json"}})").json()[u"insertErrors"_s][0][u"errors"_s][0][u"location"_s].toString(), u"j"_s);
         // default TIMESTAMP form: float seconds as BigQuery writes them
         auto floatForm = client.call("GET", B + u"/datasets/ds/tables/t1/data?maxResults=1"_s);
         QCOMPARE(cells(floatForm.json()[u"rows"_s][0].toObject())[4][u"v"_s].toString(), u"1.714564800123456E9"_s);
-        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1"_s).json()[u"numRows"_s].toString(), u"2"_s);
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1"_s).json()[u"numRows"_s].toString(), u"3"_s);
     }
 
     void testInvalidRowsStopTheRequestUnlessSkipped()

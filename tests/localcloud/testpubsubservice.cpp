@@ -73,6 +73,7 @@ private slots:
             QCOMPARE(reply.errorStatus(), u"INVALID_ARGUMENT"_s);
         }
         QCOMPARE(client.call("PUT", P + u"/topics/second"_s, QByteArray("{not json")).status, 400);
+        QCOMPARE(client.call("PUT", P + u"/topics/second"_s).status, 200);
         const auto list = client.call("GET", P + u"/topics?pageSize=1"_s);
         QCOMPARE(list.json()[u"topics"_s].toArray().size(), 1);
         const QString token = list.json()[u"nextPageToken"_s].toString();
@@ -87,64 +88,64 @@ private slots:
     {
         LocalCloudTestClient client;
         client.call("PUT", P + u"/topics/events"_s);
-        auto noTopic = client.call("PUT", P + u"/subscriptions/s1"_s, QJsonObject {});
+        auto noTopic = client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {});
         QCOMPARE(noTopic.status, 400);
-        QCOMPARE(client.call("PUT", P + u"/subscriptions/s1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/missing"_s}}).status, 404);
-        auto badDeadline = client.call("PUT", P + u"/subscriptions/s1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}, {u"ackDeadlineSeconds"_s, 601}});
+        QCOMPARE(client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/missing"_s}}).status, 404);
+        auto badDeadline = client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}, {u"ackDeadlineSeconds"_s, 601}});
         QCOMPARE(badDeadline.status, 400);
         QVERIFY(badDeadline.errorMessage().contains(u"601"_s));
-        auto created = client.call("PUT", P + u"/subscriptions/s1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}, {u"ackDeadlineSeconds"_s, u"30"_s}});
+        auto created = client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}, {u"ackDeadlineSeconds"_s, u"30"_s}});
         QCOMPARE(created.status, 200);
         QCOMPARE(created.json()[u"ackDeadlineSeconds"_s].toInt(), 30);
         QCOMPARE(created.json()[u"messageRetentionDuration"_s].toString(), u"604800s"_s);
-        auto patched = client.call("PATCH", P + u"/subscriptions/s1"_s,
+        auto patched = client.call("PATCH", P + u"/subscriptions/sub1"_s,
                                    QJsonObject {{u"subscription"_s, QJsonObject {{u"ackDeadlineSeconds"_s, 45}}}, {u"updateMask"_s, u"ackDeadlineSeconds"_s}});
         QCOMPARE(patched.status, 200);
         QCOMPARE(patched.json()[u"ackDeadlineSeconds"_s].toInt(), 45);
-        QCOMPARE(client.call("PATCH", P + u"/subscriptions/s1"_s, QJsonObject {{u"subscription"_s, QJsonObject {}}, {u"updateMask"_s, u"topic"_s}}).status, 400);
+        QCOMPARE(client.call("PATCH", P + u"/subscriptions/sub1"_s, QJsonObject {{u"subscription"_s, QJsonObject {}}, {u"updateMask"_s, u"topic"_s}}).status, 400);
         // a subscription outlives its topic
         QCOMPARE(client.call("DELETE", P + u"/topics/events"_s).status, 200);
-        QCOMPARE(client.call("GET", P + u"/subscriptions/s1"_s).json()[u"topic"_s].toString(), u"_deleted-topic_"_s);
+        QCOMPARE(client.call("GET", P + u"/subscriptions/sub1"_s).json()[u"topic"_s].toString(), u"_deleted-topic_"_s);
     }
 
     void testPublishPullAckAndRedelivery()
     {
         LocalCloudTestClient client;
         client.call("PUT", P + u"/topics/events"_s);
-        client.call("PUT", P + u"/subscriptions/s1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
-        client.call("PUT", P + u"/subscriptions/s2"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
+        client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
+        client.call("PUT", P + u"/subscriptions/sub2"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
         auto published = client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"a"_s, u"b"_s, u"c"_s}, {{u"k"_s, u"v"_s}}));
         QCOMPARE(published.status, 200);
         const QJsonArray ids = published.json()[u"messageIds"_s].toArray();
         QCOMPARE(ids.size(), 3);
         QVERIFY(ids[0].toString().toLongLong() < ids[1].toString().toLongLong());
 
-        const QJsonArray first = pull(client, u"s1"_s);
+        const QJsonArray first = pull(client, u"sub1"_s);
         QCOMPARE(payloads(first), (QStringList {u"a"_s, u"b"_s, u"c"_s}));
         QCOMPARE(first[0][u"message"_s][u"attributes"_s][u"k"_s].toString(), u"v"_s);
         QCOMPARE(first[0][u"message"_s][u"messageId"_s].toString(), ids[0].toString());
         QVERIFY(Aq::Time::parseTimestamp(first[0][u"message"_s][u"publishTime"_s].toString()).has_value());
         QVERIFY(!first[0].toObject().contains(u"deliveryAttempt"_s));   // only with a dead-letter policy
         // leased: nothing more for s1; s2 has its own copy
-        QCOMPARE(pull(client, u"s1"_s).size(), 0);
-        QCOMPARE(pull(client, u"s2"_s).size(), 3);
+        QCOMPARE(pull(client, u"sub1"_s).size(), 0);
+        QCOMPARE(pull(client, u"sub2"_s).size(), 3);
 
         const QStringList acks = ackIds(first);
-        QCOMPARE(client.call("POST", P + u"/subscriptions/s1:acknowledge"_s, QJsonObject {{u"ackIds"_s, QJsonArray::fromStringList(acks.mid(0, 1))}}).body, QByteArray("{}"));
+        QCOMPARE(client.call("POST", P + u"/subscriptions/sub1:acknowledge"_s, QJsonObject {{u"ackIds"_s, QJsonArray::fromStringList(acks.mid(0, 1))}}).body, QByteArray("{}"));
         // nack b: it comes back at once (no retry policy)
-        QCOMPARE(client.call("POST", P + u"/subscriptions/s1:modifyAckDeadline"_s,
+        QCOMPARE(client.call("POST", P + u"/subscriptions/sub1:modifyAckDeadline"_s,
                              QJsonObject {{u"ackIds"_s, QJsonArray::fromStringList(acks.mid(1, 1))}, {u"ackDeadlineSeconds"_s, 0}}).status, 200);
-        QCOMPARE(payloads(pull(client, u"s1"_s)), QStringList {u"b"_s});
+        QCOMPARE(payloads(pull(client, u"sub1"_s)), QStringList {u"b"_s});
         // c's lease shortened to 1 s expires and c comes back
-        QCOMPARE(client.call("POST", P + u"/subscriptions/s1:modifyAckDeadline"_s,
+        QCOMPARE(client.call("POST", P + u"/subscriptions/sub1:modifyAckDeadline"_s,
                              QJsonObject {{u"ackIds"_s, QJsonArray::fromStringList(acks.mid(2, 1))}, {u"ackDeadlineSeconds"_s, 1}}).status, 200);
-        QCOMPARE(pull(client, u"s1"_s).size(), 0);
+        QCOMPARE(pull(client, u"sub1"_s).size(), 0);
         QTest::qWait(1100);
-        QCOMPARE(payloads(pull(client, u"s1"_s)), QStringList {u"c"_s});
+        QCOMPARE(payloads(pull(client, u"sub1"_s)), QStringList {u"c"_s});
 
-        QCOMPARE(client.call("POST", P + u"/subscriptions/s1:modifyAckDeadline"_s, QJsonObject {{u"ackIds"_s, QJsonArray {acks[0]}}, {u"ackDeadlineSeconds"_s, 601}}).status, 400);
-        QCOMPARE(client.call("POST", P + u"/subscriptions/s1:acknowledge"_s, QJsonObject {{u"ackIds"_s, QJsonArray {u"garbage"_s}}}).status, 400);
-        QCOMPARE(client.call("POST", P + u"/subscriptions/s1:pull"_s, QJsonObject {{u"maxMessages"_s, 0}}).status, 400);
+        QCOMPARE(client.call("POST", P + u"/subscriptions/sub1:modifyAckDeadline"_s, QJsonObject {{u"ackIds"_s, QJsonArray {acks[0]}}, {u"ackDeadlineSeconds"_s, 601}}).status, 400);
+        QCOMPARE(client.call("POST", P + u"/subscriptions/sub1:acknowledge"_s, QJsonObject {{u"ackIds"_s, QJsonArray {u"garbage"_s}}}).status, 400);
+        QCOMPARE(client.call("POST", P + u"/subscriptions/sub1:pull"_s, QJsonObject {{u"maxMessages"_s, 0}}).status, 400);
         QCOMPARE(client.call("POST", P + u"/subscriptions/nope:pull"_s, QJsonObject {{u"maxMessages"_s, 1}}).status, 404);
     }
 
@@ -177,22 +178,22 @@ private slots:
         client.call("PUT", P + u"/topics/events"_s);
         client.call("PUT", P + u"/topics/dead"_s);
         client.call("PUT", P + u"/subscriptions/dead-sub"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/dead"_s}});
-        auto created = client.call("PUT", P + u"/subscriptions/s1"_s,
+        auto created = client.call("PUT", P + u"/subscriptions/sub1"_s,
                                    QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s},
                                                 {u"deadLetterPolicy"_s, QJsonObject {{u"deadLetterTopic"_s, u"projects/p1/topics/dead"_s}, {u"maxDeliveryAttempts"_s, 5}}}});
         QCOMPARE(created.status, 200);
         client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"poison"_s}));
         for (int attempt = 1; attempt <= 5; ++attempt) {
-            const QJsonArray got = pull(client, u"s1"_s);
+            const QJsonArray got = pull(client, u"sub1"_s);
             QCOMPARE(got.size(), 1);
             QCOMPARE(got[0][u"deliveryAttempt"_s].toInt(), attempt);
-            client.call("POST", P + u"/subscriptions/s1:modifyAckDeadline"_s, QJsonObject {{u"ackIds"_s, QJsonArray::fromStringList(ackIds(got))}, {u"ackDeadlineSeconds"_s, 0}});
+            client.call("POST", P + u"/subscriptions/sub1:modifyAckDeadline"_s, QJsonObject {{u"ackIds"_s, QJsonArray::fromStringList(ackIds(got))}, {u"ackDeadlineSeconds"_s, 0}});
         }
-        QCOMPARE(pull(client, u"s1"_s).size(), 0);
+        QCOMPARE(pull(client, u"sub1"_s).size(), 0);
         const QJsonArray dead = pull(client, u"dead-sub"_s);
         QCOMPARE(payloads(dead), QStringList {u"poison"_s});
         const QJsonObject attributes = dead[0][u"message"_s][u"attributes"_s].toObject();
-        QCOMPARE(attributes[u"CloudPubSubDeadLetterSourceSubscription"_s].toString(), u"s1"_s);
+        QCOMPARE(attributes[u"CloudPubSubDeadLetterSourceSubscription"_s].toString(), u"sub1"_s);
         QCOMPARE(attributes[u"CloudPubSubDeadLetterSourceDeliveryCount"_s].toString(), u"5"_s);
     }
 
@@ -200,44 +201,46 @@ private slots:
     {
         LocalCloudTestClient client;
         client.call("PUT", P + u"/topics/events"_s);
-        client.call("PUT", P + u"/subscriptions/s1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s},
+        client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s},
                                                                      {u"retryPolicy"_s, QJsonObject {{u"minimumBackoff"_s, u"1s"_s}, {u"maximumBackoff"_s, u"5s"_s}}}});
         client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"a"_s}));
-        const QJsonArray got = pull(client, u"s1"_s);
-        client.call("POST", P + u"/subscriptions/s1:modifyAckDeadline"_s, QJsonObject {{u"ackIds"_s, QJsonArray::fromStringList(ackIds(got))}, {u"ackDeadlineSeconds"_s, 0}});
-        QCOMPARE(pull(client, u"s1"_s).size(), 0);
+        const QJsonArray got = pull(client, u"sub1"_s);
+        client.call("POST", P + u"/subscriptions/sub1:modifyAckDeadline"_s, QJsonObject {{u"ackIds"_s, QJsonArray::fromStringList(ackIds(got))}, {u"ackDeadlineSeconds"_s, 0}});
+        QCOMPARE(pull(client, u"sub1"_s).size(), 0);
         QTest::qWait(1100);
-        QCOMPARE(pull(client, u"s1"_s).size(), 1);
+        QCOMPARE(pull(client, u"sub1"_s).size(), 1);
     }
 
     void testOrderingKeysDeliverInOrderOneAtATime()
     {
         LocalCloudTestClient client;
         client.call("PUT", P + u"/topics/events"_s);
-        client.call("PUT", P + u"/subscriptions/s1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}, {u"enableMessageOrdering"_s, true}});
+        client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}, {u"enableMessageOrdering"_s, true}});
         client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"k1"_s, u"k2"_s}, {}, u"user-1"_s));
+        const QJsonArray first = pull(client, u"sub1"_s, 2);
+        client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"k3"_s}, {}, u"user-1"_s));
         client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"other"_s}, {}, u"user-2"_s));
-        const QJsonArray first = pull(client, u"s1"_s, 2);
         QCOMPARE(payloads(first), (QStringList {u"k1"_s, u"k2"_s}));
         QCOMPARE(first[0][u"message"_s][u"orderingKey"_s].toString(), u"user-1"_s);
-        // nack k1: k2 is outstanding, so user-1 is blocked; user-2 flows
-        client.call("POST", P + u"/subscriptions/s1:modifyAckDeadline"_s, QJsonObject {{u"ackIds"_s, QJsonArray {ackIds(first)[0]}}, {u"ackDeadlineSeconds"_s, 0}});
-        QCOMPARE(payloads(pull(client, u"s1"_s)), QStringList {u"other"_s});
-        client.call("POST", P + u"/subscriptions/s1:modifyAckDeadline"_s, QJsonObject {{u"ackIds"_s, QJsonArray {ackIds(first)[1]}}, {u"ackDeadlineSeconds"_s, 0}});
-        QCOMPARE(payloads(pull(client, u"s1"_s)), (QStringList {u"k1"_s, u"k2"_s}));
+        // while k1 and k2 are out, nothing more of user-1 goes out; user-2 flows
+        const QJsonArray other = pull(client, u"sub1"_s);
+        QCOMPARE(payloads(other), QStringList {u"other"_s});
+        // nacking k1 brings back k1 and everything after it with the same key, in order
+        client.call("POST", P + u"/subscriptions/sub1:modifyAckDeadline"_s, QJsonObject {{u"ackIds"_s, QJsonArray {ackIds(first)[0]}}, {u"ackDeadlineSeconds"_s, 0}});
+        QCOMPARE(payloads(pull(client, u"sub1"_s)), (QStringList {u"k1"_s, u"k2"_s, u"k3"_s}));
     }
 
     void testLongPollWaitsForAPublish()
     {
         LocalCloudTestClient client;
         client.call("PUT", P + u"/topics/events"_s);
-        client.call("PUT", P + u"/subscriptions/s1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
+        client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
         QTimer::singleShot(300, &client.cloud(), [&client] {
             client.cloud().handle({"POST", P + u"/topics/events:publish"_s, {}, QJsonDocument(publishBody({u"late"_s})).toJson()}, [](auto) {});
         });
         QElapsedTimer timer;
         timer.start();
-        const auto reply = client.call("POST", P + u"/subscriptions/s1:pull"_s, QJsonObject {{u"maxMessages"_s, 10}});
+        const auto reply = client.call("POST", P + u"/subscriptions/sub1:pull"_s, QJsonObject {{u"maxMessages"_s, 10}});
         QVERIFY(timer.elapsed() >= 250);
         QCOMPARE(payloads(reply.json()[u"receivedMessages"_s].toArray()), QStringList {u"late"_s});
     }
@@ -248,8 +251,8 @@ private slots:
         options.maxPullWaitMs = 300;
         LocalCloudTestClient client(options);
         client.call("PUT", P + u"/topics/events"_s);
-        client.call("PUT", P + u"/subscriptions/s1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
-        const auto reply = client.call("POST", P + u"/subscriptions/s1:pull"_s, QJsonObject {{u"maxMessages"_s, 10}}, 5000);
+        client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
+        const auto reply = client.call("POST", P + u"/subscriptions/sub1:pull"_s, QJsonObject {{u"maxMessages"_s, 10}}, 5000);
         QCOMPARE(reply.status, 200);
         QCOMPARE(reply.body, QByteArray("{}"));
     }
@@ -258,34 +261,34 @@ private slots:
     {
         LocalCloudTestClient client;
         client.call("PUT", P + u"/topics/events"_s);
-        client.call("PUT", P + u"/subscriptions/s1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}, {u"retainAckedMessages"_s, true}});
+        client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}, {u"retainAckedMessages"_s, true}});
         client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"old"_s}));
         QTest::qWait(20);
         const QString middle = Aq::Time::formatRfc3339(Aq::Time::nowMicros());
         QTest::qWait(20);
         client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"new"_s}));
-        const QJsonArray got = pull(client, u"s1"_s);
+        const QJsonArray got = pull(client, u"sub1"_s);
         QCOMPARE(got.size(), 2);
-        client.call("POST", P + u"/subscriptions/s1:acknowledge"_s, QJsonObject {{u"ackIds"_s, QJsonArray::fromStringList(ackIds(got))}});
-        QCOMPARE(pull(client, u"s1"_s).size(), 0);
-        QCOMPARE(client.call("POST", P + u"/subscriptions/s1:seek"_s, QJsonObject {{u"time"_s, middle}}).status, 200);
-        QCOMPARE(payloads(pull(client, u"s1"_s)), QStringList {u"new"_s});
-        QCOMPARE(client.call("POST", P + u"/subscriptions/s1:seek"_s, QJsonObject {{u"time"_s, u"1970-01-01T00:00:00Z"_s}}).status, 200);
-        QCOMPARE(payloads(pull(client, u"s1"_s)), (QStringList {u"old"_s, u"new"_s}));
-        QCOMPARE(client.call("POST", P + u"/subscriptions/s1:seek"_s, QJsonObject {{u"time"_s, u"yesterday"_s}}).status, 400);
+        client.call("POST", P + u"/subscriptions/sub1:acknowledge"_s, QJsonObject {{u"ackIds"_s, QJsonArray::fromStringList(ackIds(got))}});
+        QCOMPARE(pull(client, u"sub1"_s).size(), 0);
+        QCOMPARE(client.call("POST", P + u"/subscriptions/sub1:seek"_s, QJsonObject {{u"time"_s, middle}}).status, 200);
+        QCOMPARE(payloads(pull(client, u"sub1"_s)), QStringList {u"new"_s});
+        QCOMPARE(client.call("POST", P + u"/subscriptions/sub1:seek"_s, QJsonObject {{u"time"_s, u"1970-01-01T00:00:00Z"_s}}).status, 200);
+        QCOMPARE(payloads(pull(client, u"sub1"_s)), (QStringList {u"old"_s, u"new"_s}));
+        QCOMPARE(client.call("POST", P + u"/subscriptions/sub1:seek"_s, QJsonObject {{u"time"_s, u"yesterday"_s}}).status, 400);
     }
 
     void testEverythingSurvivesAReopen()
     {
         LocalCloudTestClient client;
         client.call("PUT", P + u"/topics/events"_s);
-        client.call("PUT", P + u"/subscriptions/s1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}, {u"ackDeadlineSeconds"_s, 20}});
+        client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}, {u"ackDeadlineSeconds"_s, 20}});
         client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"a"_s, u"b"_s}));
-        const QJsonArray leased = pull(client, u"s1"_s, 1);
-        client.call("POST", P + u"/subscriptions/s1:acknowledge"_s, QJsonObject {{u"ackIds"_s, QJsonArray::fromStringList(ackIds(leased))}});
+        const QJsonArray leased = pull(client, u"sub1"_s, 1);
+        client.call("POST", P + u"/subscriptions/sub1:acknowledge"_s, QJsonObject {{u"ackIds"_s, QJsonArray::fromStringList(ackIds(leased))}});
         client.reopen();
-        QCOMPARE(client.call("GET", P + u"/subscriptions/s1"_s).json()[u"ackDeadlineSeconds"_s].toInt(), 20);
-        QCOMPARE(payloads(pull(client, u"s1"_s)), QStringList {u"b"_s});
+        QCOMPARE(client.call("GET", P + u"/subscriptions/sub1"_s).json()[u"ackDeadlineSeconds"_s].toInt(), 20);
+        QCOMPARE(payloads(pull(client, u"sub1"_s)), QStringList {u"b"_s});
         auto more = client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"c"_s}));
         QCOMPARE(more.status, 200);
     }
@@ -294,14 +297,14 @@ private slots:
     {
         LocalCloudTestClient client;
         client.call("PUT", P + u"/topics/events"_s);
-        client.call("PUT", P + u"/subscriptions/s1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
+        client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
         client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"a"_s, u"b"_s}));
-        const QJsonArray got = pull(client, u"s1"_s);
-        client.call("POST", P + u"/subscriptions/s1:acknowledge"_s, QJsonObject {{u"ackIds"_s, QJsonArray {ackIds(got)[0]}}});
+        const QJsonArray got = pull(client, u"sub1"_s);
+        client.call("POST", P + u"/subscriptions/sub1:acknowledge"_s, QJsonObject {{u"ackIds"_s, QJsonArray {ackIds(got)[0]}}});
         client.cloud().pubSub()->collectGarbage();
-        QCOMPARE(client.cloud().pubSub()->backlog(u"p1"_s, u"s1"_s).value(), 1);
-        client.call("POST", P + u"/subscriptions/s1:modifyAckDeadline"_s, QJsonObject {{u"ackIds"_s, QJsonArray {ackIds(got)[1]}}, {u"ackDeadlineSeconds"_s, 0}});
-        QCOMPARE(payloads(pull(client, u"s1"_s)), QStringList {u"b"_s});
+        QCOMPARE(client.cloud().pubSub()->backlog(u"p1"_s, u"sub1"_s).value(), 1);
+        client.call("POST", P + u"/subscriptions/sub1:modifyAckDeadline"_s, QJsonObject {{u"ackIds"_s, QJsonArray {ackIds(got)[1]}}, {u"ackDeadlineSeconds"_s, 0}});
+        QCOMPARE(payloads(pull(client, u"sub1"_s)), QStringList {u"b"_s});
     }
 };
 

@@ -44,6 +44,7 @@ namespace Aq::LocalCloud
         QString name;                   // empty for positional parameters
         BigQuery::FieldType type = BigQuery::FieldType::String;
         std::optional<QString> value;   // the scalar as text ("5", "true", "2024-05-01T00:00:00Z"); nullopt = NULL
+        bool isArray = false;           // an ARRAY<type> parameter: refused when the query uses it (outside the subset)
     };
 
     struct TranslateOptions
