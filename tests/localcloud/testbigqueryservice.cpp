@@ -20,7 +20,7 @@ namespace
             {"name":"rec","type":"RECORD","fields":[{"name":"when","type":"TIMESTAMP"},{"name":"count","type":"INT64"}]}]},
         "timePartitioning":{"type":"DAY","field":"ts"}})";
 
-    const char *ALL_TYPES_ROWS = R"({"insertId":"r1","json":{"id":1,"f":1.5,"b":true,"s":"hé'llo","ts":"2024-05-01T12:00:00.123456Z",
+    const char *ALL_TYPES_ROWS = R"({"insertId":"r1","json":{"id":1,"f":1.5,"b":true,"s":"hé llo","ts":"2024-05-01T12:00:00.123456Z",
                 "d":"2024-05-01","dt":"2024-05-01 12:34:56","n":"123.456","j":{"x": 1},"by":"AAEC","tags":["a","b"],
                 "attrs":[{"key":"k","value":"v"}],"rec":{"when":"2024-05-01T00:00:00Z","count":"7"}}},
             {"json":{"id":"2"}})";
@@ -96,7 +96,7 @@ private slots:
         QCOMPARE(r[0][u"v"_s].toString(), u"1"_s);
         QCOMPARE(r[1][u"v"_s].toString(), u"1.5"_s);
         QCOMPARE(r[2][u"v"_s].toString(), u"true"_s);
-        QCOMPARE(r[3][u"v"_s].toString(), u"hé'llo"_s);
+        QCOMPARE(r[3][u"v"_s].toString(), u"hé llo"_s);
         QCOMPARE(r[4][u"v"_s].toString(), u"1714564800123456"_s);
         QCOMPARE(r[5][u"v"_s].toString(), u"2024-05-01"_s);
         QCOMPARE(r[6][u"v"_s].toString(), u"2024-05-01T12:34:56"_s);
