@@ -1,0 +1,93 @@
+#pragma once
+
+#include <functional>
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
+#include <QUrl>
+
+// A small REST load client for the benchmarks: keep-alive connections through QNetworkAccessManager,
+// a fixed number of requests in flight, the same client for every server measured in a run.
+class BenchClient
+{
+public:
+    explicit BenchClient(QUrl base)
+        : m_base {std::move(base)}
+    {
+    }
+
+    struct Reply
+    {
+        int status = 0;
+        QByteArray body;
+        QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+    };
+
+    QNetworkReply *send(const QByteArray &method, const QString &path, const QByteArray &body = {})
+    {
+        QUrl url = m_base;
+        const qsizetype q = path.indexOf(u'?');
+        url.setPath(q < 0 ? path : path.left(q));
+        if (q >= 0)
+            url.setQuery(path.mid(q + 1));
+        QNetworkRequest request(url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        request.setTransferTimeout(120000);
+        return m_nam.sendCustomRequest(request, method, body);
+    }
+
+    Reply call(const QByteArray &method, const QString &path, const QByteArray &body = {})
+    {
+        QNetworkReply *reply = send(method, path, body);
+        QEventLoop loop;
+        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        if (!reply->isFinished())
+            loop.exec();
+        Reply out {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+        reply->deleteLater();
+        return out;
+    }
+
+    // Runs `next` (which returns false when there is nothing more to send) with `inFlight` requests at
+    // once until all have finished; returns the elapsed seconds.
+    double drive(int inFlight, const std::function<QNetworkReply *()> &next, const std::function<void(QNetworkReply *)> &finished)
+    {
+        QEventLoop loop;
+        int running = 0;
+        bool exhausted = false;
+        std::function<void()> launch;
+        launch = [&] {
+            while (!exhausted && running < inFlight) {
+                QNetworkReply *reply = next();
+                if (!reply) {
+                    exhausted = true;
+                    break;
+                }
+                ++running;
+                QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
+                    finished(reply);
+                    reply->deleteLater();
+                    --running;
+                    launch();
+                    if (exhausted && running == 0)
+                        loop.quit();
+                });
+            }
+        };
+        QElapsedTimer timer;
+        timer.start();
+        launch();
+        if (running > 0)
+            loop.exec();
+        return double(timer.nsecsElapsed()) / 1e9;
+    }
+
+private:
+    QUrl m_base;
+    QNetworkAccessManager m_nam;
+};
