@@ -44,13 +44,20 @@ function plain(v) {
     if (Buffer.isBuffer(v)) return {bytes: v.toString('hex')};
     if (v instanceof Big) return {numeric: v.toString()};
     const ctor = v.constructor && v.constructor.name;
-    if (ctor === 'BigQueryTimestamp') return {timestamp: v.value};
+    if (ctor === 'BigQueryTimestamp') return {timestamp: micros(v.value)};
     if (ctor === 'BigQueryDate') return {date: v.value};
     if (ctor === 'BigQueryDatetime') return {datetime: normDatetime(v.value)};
     if (ctor === 'BigQueryInt') return {int: v.value};
     if (Array.isArray(v)) return v.map(plain);
     if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
     return v;
+}
+// A TIMESTAMP as microseconds since the epoch (a string): the client's own ISO formatting of a decoded value
+// varies (".000Z" or ".123456000Z"), the instant must not.
+function micros(iso) {
+    const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(iso);
+    assert.ok(m, `not an RFC 3339 UTC timestamp: ${iso}`);
+    return String(BigInt(Date.parse(`${m[1]}Z`)) * 1000n + BigInt(((m[2] || '') + '000000').slice(0, 6)));
 }
 // DATETIME comes back as YYYY-MM-DDTHH:MM:SS[.ffffff]; compare without trailing fraction zeros.
 function normDatetime(s) {
@@ -87,15 +94,30 @@ const TYPE_ROWS = [
 ];
 // ... and as the client must decode them (INT64 ids wrapped: wrapIntegers).
 const TYPE_EXPECTED = [
-    {id: {int: '1'}, f: 1.5, b: true, s: 'héllo "quoted" \\ ✓', ts: {timestamp: '2024-05-01T12:00:00.123456000Z'},
+    {id: {int: '1'}, f: 1.5, b: true, s: 'héllo "quoted" \\ ✓', ts: {timestamp: micros('2024-05-01T12:00:00.123456Z')},
      d: {date: '2024-05-01'}, dt: {datetime: '2024-05-01T12:34:56.789'}, n: {numeric: '123.456'},
      j: {x: 1, arr: [1, 2], s: 'y'}, by: {bytes: '000102feff'}, tags: ['a', 'b', 'c'],
      attrs: [{key: 'k1', value: 'v1'}, {key: 'k2', value: null}]},
     {id: {int: '2'}, f: null, b: null, s: null, ts: null, d: null, dt: null, n: null, j: null, by: null, tags: [], attrs: []},
-    {id: {int: '9007199254740993'}, f: -0.25, b: false, s: '', ts: {timestamp: '1999-12-31T23:59:59.000000000Z'},
+    {id: {int: '9007199254740993'}, f: -0.25, b: false, s: '', ts: {timestamp: micros('1999-12-31T23:59:59Z')},
      d: {date: '1970-01-01'}, dt: {datetime: '2024-02-29T00:00:00'}, n: {numeric: '-1e-9'},
      j: [1, 'two', null, {three: 3}], by: {bytes: ''}, tags: ['only'], attrs: [{key: 'solo', value: 'x'}]},
 ];
+/** Compares decoded rows field by field, so that a failure names each wrong cell. */
+function assertRows(actual, expected, what) {
+    const {isDeepStrictEqual} = require('node:util');
+    const diffs = [];
+    if (actual.length !== expected.length) diffs.push(`${actual.length} rows, want ${expected.length}`);
+    for (let i = 0; i < Math.min(actual.length, expected.length); i++) {
+        const keys = new Set([...Object.keys(actual[i]), ...Object.keys(expected[i])]);
+        for (const k of keys) {
+            if (!isDeepStrictEqual(actual[i][k], expected[i][k])) {
+                diffs.push(`row ${i} (id ${JSON.stringify(expected[i].id)}) ${k}: got ${JSON.stringify(actual[i][k])}, want ${JSON.stringify(expected[i][k])}`);
+            }
+        }
+    }
+    assert.ok(diffs.length === 0, `${what}:\n  ${diffs.join('\n  ')}`);
+}
 // JSON cells are decoded with parseJSON so that formatting differences (spaces, key order) do not matter.
 function decodeJsonCompare(rows) {
     return rows.map((r) => plain(r)).sort((a, b) => Number(a.id.int) - Number(b.id.int));
@@ -162,7 +184,7 @@ test('every type round-trips: table.insert, then table.getRows as the client dec
     const bq = bigquery();
     const table = await typesTable(bq);
     const [rows] = await table.getRows({wrapIntegers: true, parseJSON: true});
-    assert.deepEqual(decodeJsonCompare(rows), TYPE_EXPECTED);
+    assertRows(decodeJsonCompare(rows), TYPE_EXPECTED, 'table.getRows');
     const dataReq = bq.requests.find((r) => /\/data$/.test(r.uri));
     assert.ok(dataReq, 'getRows did not call tabledata.list');
 });
@@ -170,17 +192,23 @@ test('every type round-trips: table.insert, then table.getRows as the client dec
 test('TIMESTAMP honours formatOptions: int64 microseconds, float seconds, ISO 8601 strings', async () => {
     const bq = bigquery();
     const table = await typesTable(bq);
-    const want = ['2024-05-01T12:00:00.123456000Z', null, '1999-12-31T23:59:59.000000000Z'];
+    const want = [micros('2024-05-01T12:00:00.123456Z'), null, micros('1999-12-31T23:59:59Z')];
     for (const opts of [{'formatOptions.useInt64Timestamp': true},
                         {'formatOptions.useInt64Timestamp': false},
                         {'formatOptions.timestampOutputFormat': 'ISO8601_STRING'}]) {
+        bq.requests.length = 0;
         const [rows] = await table.getRows({...opts, selectedFields: 'id,ts'});
-        const ts = rows.sort((a, b) => a.id - b.id).map((r) => (r.ts ? r.ts.value : null));
-        assert.deepEqual(ts.map((x, i) => (x && want[i] ? new Date(x).getTime() : x)),
-                         want.map((x) => (x ? new Date(x).getTime() : x)), `ts with ${JSON.stringify(opts)}`);
-        if (opts['formatOptions.useInt64Timestamp'] !== false) {
-            assert.deepEqual(ts, want, `microsecond precision with ${JSON.stringify(opts)}`);
+        const ts = rows.sort((a, b) => a.id - b.id).map((r) => (r.ts ? micros(r.ts.value) : null));
+        if (opts['formatOptions.useInt64Timestamp'] === false) {
+            // Float seconds: the client parses a double, exact to the millisecond here but not to the microsecond.
+            const ms = (x) => (x === null ? null : Math.round(Number(x) / 1000));
+            assert.deepEqual(ts.map(ms), want.map(ms), `ts with ${JSON.stringify(opts)}`);
+        } else {
+            assert.deepEqual(ts, want, `ts with ${JSON.stringify(opts)}`);
         }
+        const dataReq = bq.requests.find((r) => /\/data$/.test(r.uri));
+        assert.ok(dataReq, 'no tabledata.list request');
+        assert.deepEqual(Object.keys(rows[0]).sort(), ['id', 'ts'], 'selectedFields=id,ts');
     }
 });
 
@@ -194,7 +222,7 @@ test('every type round-trips through a query (jobs.query), with named parameters
         wrapIntegers: true,
         parseJSON: true,
     });
-    assert.deepEqual(decodeJsonCompare(rows), TYPE_EXPECTED);
+    assertRows(decodeJsonCompare(rows), TYPE_EXPECTED, 'query');
     const q = bq.requests.find((r) => /\/queries$/.test(r.uri));
     assert.ok(q, 'query() did not use jobs.query');
 });
@@ -206,7 +234,7 @@ test('query parameters of each scalar type come back typed', async () => {
         params: {i: 42, f: 2.5, b: true, s: 'it\'s', ts: BigQuery.timestamp('2024-05-01T00:00:00.5Z'), d: BigQuery.date('2024-05-02')},
     });
     assert.equal(rows.length, 1);
-    assert.deepEqual(plain(rows[0]), {i: 42, f: 2.5, b: true, s: 'it\'s', ts: {timestamp: '2024-05-01T00:00:00.500000000Z'},
+    assert.deepEqual(plain(rows[0]), {i: 42, f: 2.5, b: true, s: 'it\'s', ts: {timestamp: micros('2024-05-01T00:00:00.5Z')},
                                       d: {date: '2024-05-02'}});
 
     // Filtering by parameters against a table, and types ( @s STRING, @ok BOOL ).
@@ -398,7 +426,7 @@ test('BIGQUERY_EMULATOR_HOST=http://host:port: the same client on the bare /proj
     const [table] = await ds.createTable('t', {schema: [{name: 'id', type: 'INT64'}, {name: 'ts', type: 'TIMESTAMP'}]});
     await table.insert([{id: 1, ts: BigQuery.timestamp('2024-05-01T12:00:00Z')}, {id: 2, ts: null}]);
     const [rows] = await table.getRows();
-    assert.deepEqual(plain(rows.sort((a, b) => a.id - b.id)), [{id: 1, ts: {timestamp: '2024-05-01T12:00:00.000000000Z'}}, {id: 2, ts: null}]);
+    assert.deepEqual(plain(rows.sort((a, b) => a.id - b.id)), [{id: 1, ts: {timestamp: micros('2024-05-01T12:00:00Z')}}, {id: 2, ts: null}]);
     const [q] = await bq.query({query: 'SELECT COUNT(*) AS n FROM `aqueduct-local.conf_emulator_host.t` WHERE id > @min', params: {min: 0}});
     assert.deepEqual(q, [{n: 2}]);
     assert.ok(bq.requests.length > 0 && bq.requests.every((u) => u.startsWith(`${srv.server.baseUrl}/projects/`)),

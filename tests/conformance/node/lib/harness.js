@@ -75,12 +75,12 @@ for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
 
 /** A spawned server process with its output kept, its exit observed, and a stop() that escalates. */
 class ServerProcess {
-    constructor(name, command, args, {env, group = false, cwd} = {}) {
+    constructor(name, command, args, {env, group = false, cwd, outputLimit = 256 * 1024} = {}) {
         this.name = name;
         this.command = command;
         this.args = args;
         this.group = group; // own process group: gcloud starts java as a child, stop both
-        this.output = new Tail();
+        this.output = new Tail(outputLimit);
         this.exit = null;
         this.expectedExit = false;
         this.child = spawn(command, args, {
@@ -129,9 +129,12 @@ class ServerProcess {
         if (this.exit) return {...this.exit, ms: 0, killed: false};
         const t0 = Date.now();
         this.signal('SIGTERM');
-        const timer = sleep(graceMs).then(() => 'timeout');
+        let timer;
+        const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), graceMs); });
         let killed = false;
-        if ((await Promise.race([this.exited, timer])) === 'timeout') {
+        const first = await Promise.race([this.exited, timeout]);
+        clearTimeout(timer);
+        if (first === 'timeout') {
             killed = true;
             this.signal('SIGKILL');
             await this.exited;
@@ -239,7 +242,7 @@ async function startEmulator() {
     const proc = new ServerProcess("Google's Pub/Sub emulator", avail.gcloud,
         ['beta', 'emulators', 'pubsub', 'start', `--host-port=127.0.0.1:${port}`, `--project=${PROJECT}`,
          `--data-dir=${path.join(dir, 'data')}`],
-        {env, group: true});
+        {env, group: true, outputLimit: 16 * 1024}); // it logs every request at INFO: keep only the end
     const baseUrl = `http://127.0.0.1:${port}`;
     try {
         await waitUntilUp(proc, `${baseUrl}/v1/projects/${PROJECT}/topics`, 60000);
