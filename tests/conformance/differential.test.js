@@ -313,10 +313,71 @@ async function scenario(baseUrl, kind) {
         emulator: {status: 200, why: 'the emulator accepts any non-negative deadline; the API allows 0 to 600 ("Invalid ack deadline given: 601", gcp-rest.md §1.7)'},
     }, 'POST', '/subscriptions/dt-sub-a:modifyAckDeadline', {ackIds: others.slice(0, 1), ackDeadlineSeconds: 601});
 
+    // ---------------------------------------------------------------- defaults, ranges, patch, seek, detach
+    await st('topic create: admin', 200, 'PUT', '/topics/dt-admin', {});
+    const created = (name, body, pick) => async () => {
+        const r = await call('PUT', `/subscriptions/${name}`, {topic: topic('dt-admin'), ...body});
+        return {status: r.status, value: r.json && pick(r.json), body: r.status >= 300 ? r.text : undefined};
+    };
+    await step('subscription create: ackDeadlineSeconds 0 means 10', {status: 200, value: 10},
+               created('dt-zero', {ackDeadlineSeconds: 0}, (j) => j.ackDeadlineSeconds));
+    await step('subscription create: maxDeliveryAttempts 0 means 5', {status: 200, value: 5},
+               created('dt-dla0', {deadLetterPolicy: {deadLetterTopic: topic('dt-dlq'), maxDeliveryAttempts: 0}},
+                       (j) => j.deadLetterPolicy && j.deadLetterPolicy.maxDeliveryAttempts));
+    await st('subscription create: messageRetentionDuration 1s (under 10 minutes)', 400, 'PUT', '/subscriptions/dt-ret-short',
+             {topic: topic('dt-admin'), messageRetentionDuration: '1s'});
+    await st('subscription create: messageRetentionDuration 3000000s (over 31 days)', 400, 'PUT', '/subscriptions/dt-ret-long',
+             {topic: topic('dt-admin'), messageRetentionDuration: '3000000s'});
+    await step('subscription patch: ackDeadlineSeconds', {status: 200, value: [42, 42]}, async () => {
+        const r = await call('PATCH', '/subscriptions/dt-zero', {subscription: {ackDeadlineSeconds: 42}, updateMask: 'ackDeadlineSeconds'});
+        const g = await call('GET', '/subscriptions/dt-zero');
+        return {status: r.status, value: [r.json && r.json.ackDeadlineSeconds, g.json && g.json.ackDeadlineSeconds],
+                body: r.status >= 300 ? r.text : undefined};
+    });
+    await step('topic patch: labels', {
+        status: 200, value: {team: 'x'},
+        emulator: {status: 400, value: undefined, why: 'the emulator does not know `labels` in a topic update mask (400 "labels is not a known Topic field")'},
+    }, async () => {
+        const r = await call('PATCH', '/topics/dt-admin', {topic: {labels: {team: 'x'}}, updateMask: 'labels'});
+        return {status: r.status, value: r.json && r.json.labels, body: r.status >= 300 ? r.text : undefined};
+    });
+    await st('subscription create: retainAckedMessages, for seek', 200, 'PUT', '/subscriptions/dt-seek',
+             {topic: topic('dt-admin'), retainAckedMessages: true});
+    const beforePublish = new Date(Date.now() - 1000).toISOString();
+    const seekMsg = {data: b64('seek me'), attributes: {s: '1'}};
+    await st('publish: one message for seek', 200, 'POST', '/topics/dt-admin:publish', {messages: [seekMsg]});
+    const s1 = await pullUntil('dt-seek', 1);
+    if (s1.msgs.length) await ack('dt-seek', s1.msgs.map((m) => m.ackId));
+    await step('seek to a time before the publish: the acknowledged message comes back', {status: 200, value: published([seekMsg])}, async () => {
+        const r = await call('POST', '/subscriptions/dt-seek:seek', {time: beforePublish});
+        if (r.status !== 200) return {status: r.status, body: r.text};
+        const again = await pullUntil('dt-seek', 1);
+        if (again.msgs.length) await ack('dt-seek', again.msgs.map((m) => m.ackId));
+        return {status: again.status, value: canonSet(again.msgs)};
+    });
+    await step('seek to now: nothing left to deliver', {status: 200, value: []}, async () => {
+        await sleep(50);
+        const r = await call('POST', '/subscriptions/dt-seek:seek', {time: new Date().toISOString()});
+        if (r.status !== 200) return {status: r.status, body: r.text};
+        const p = await pullOnce('dt-seek');
+        return {status: p.status, value: canonSet((p.json && p.json.receivedMessages) || [])};
+    });
+    await st('seek: missing subscription', 404, 'POST', '/subscriptions/dt-missing:seek', {time: new Date().toISOString()});
+    await st('subscription create: to detach', 200, 'PUT', '/subscriptions/dt-detach', {topic: topic('dt-admin')});
+    await step('detach, then pull is FAILED_PRECONDITION', {
+        status: 200, value: {pull: 400, status: 'FAILED_PRECONDITION'},
+        emulator: {status: 501, value: undefined, why: 'the emulator does not implement subscriptions.detach (501 UNIMPLEMENTED)'},
+    }, async () => {
+        const r = await call('POST', '/subscriptions/dt-detach:detach', {});
+        if (r.status !== 200) return {status: r.status, body: r.text};
+        const p = await pullOnce('dt-detach');
+        return {status: r.status, value: {pull: p.status, status: p.json && p.json.error && p.json.error.status}};
+    });
+
     // ---------------------------------------------------------------- lists and deletion
     const topicsHere = {
-        status: 200, value: ['dt-dlq', 'dt-labelled', 'dt-main', 'dt-quiet', 'dt-tags', 'dt-timed'].map(topic).sort(),
-        emulator: {status: 200, value: ['dt-dlq', 'dt-labelled', 'dt-main', 'dt-quiet', 'dt-timed'].map(topic).sort(),
+        status: 200, value: ['dt-admin', 'dt-dlq', 'dt-labelled', 'dt-main', 'dt-quiet', 'dt-tags', 'dt-timed'].map(topic).sort(),
+        emulator: {status: 200, value: ['dt-admin', 'dt-dlq', 'dt-labelled', 'dt-main', 'dt-quiet', 'dt-timed'].map(topic).sort(),
                    why: 'dt-tags could not be created on the emulator (it refuses `tags`)'},
     };
     await step('topics list: every topic created here', topicsHere, async () => {
@@ -342,7 +403,7 @@ async function scenario(baseUrl, kind) {
         const r = await call('GET', '/topics/dt-timed/subscriptions');
         return {status: r.status, value: ((r.json && r.json.subscriptions) || []).slice().sort()};
     });
-    await step('subscriptions list: every subscription created here', {status: 200, value: ['dt-dl', 'dt-dlq-sub', 'dt-empty', 'dt-expire', 'dt-extend', 'dt-sub-a', 'dt-sub-big'].map((s) => `projects/${PROJECT}/subscriptions/${s}`).sort()}, async () => {
+    await step('subscriptions list: every subscription created here', {status: 200, value: ['dt-detach', 'dt-dl', 'dt-dla0', 'dt-dlq-sub', 'dt-empty', 'dt-expire', 'dt-extend', 'dt-seek', 'dt-sub-a', 'dt-sub-big', 'dt-zero'].map((s) => `projects/${PROJECT}/subscriptions/${s}`).sort()}, async () => {
         const r = await call('GET', '/subscriptions?pageSize=1000');
         return {status: r.status, value: ((r.json && r.json.subscriptions) || []).map((s) => s.name).filter((n) => /\/dt-/.test(n)).sort()};
     });

@@ -167,6 +167,37 @@ test('datasets and tables: create, get, list, delete; the schema as BigQuery rep
     const [tables] = await ds.getTables();
     assert.deepEqual(tables.map((t) => t.id), ['types']);
 
+    // A day-partitioned table on a TIMESTAMP column: the partitioning is kept and reported.
+    const [part] = await ds.createTable('partitioned', {schema: TYPES_SCHEMA, timePartitioning: {type: 'DAY', field: 'ts'}});
+    const [partMeta] = await part.getMetadata();
+    assert.equal(partMeta.timePartitioning && partMeta.timePartitioning.type, 'DAY', JSON.stringify(partMeta.timePartitioning));
+    assert.equal(partMeta.timePartitioning.field, 'ts');
+
+    // tables.list and datasets.list page with maxResults / nextPageToken.
+    await ds.createTable('third', {schema: [{name: 'x', type: 'STRING'}]});
+    const tablePages = [];
+    for (let q = {maxResults: 2, autoPaginate: false}; q;) {
+        const [page, next] = await ds.getTables(q);
+        tablePages.push(page.map((t) => t.id));
+        q = next;
+        assert.ok(tablePages.length < 10, 'tables.list paging does not end');
+    }
+    assert.deepEqual(tablePages.map((p) => p.length), [2, 1], `tables.list pages: ${JSON.stringify(tablePages)}`);
+    assert.deepEqual(tablePages.flat().sort(), ['partitioned', 'third', 'types']);
+    await bq.createDataset('conf_meta_2', {location: 'US'});
+    const dsSeen = [];
+    for (let q = {maxResults: 1, autoPaginate: false}, n = 0; q; n++) {
+        const [page, next] = await bq.getDatasets(q);
+        assert.ok(page.length <= 1, `datasets.list page of ${page.length} with maxResults 1`);
+        dsSeen.push(...page.map((d) => d.id));
+        q = next;
+        assert.ok(n < 50, 'datasets.list paging does not end');
+    }
+    assert.ok(dsSeen.includes('conf_meta') && dsSeen.includes('conf_meta_2'), `datasets.list pages: ${dsSeen}`);
+
+    // A dataset that still has tables is not deleted without deleteContents.
+    assertApiError(await rejects(() => ds.delete(), 'delete a dataset that has tables'), 400, 'resourceInUse', 'delete a non-empty dataset');
+
     assertApiError(await rejects(() => ds.createTable('types', {schema: TYPES_SCHEMA}), 'duplicate table'), 409, 'duplicate', 'duplicate table');
     assertApiError(await rejects(() => ds.table('no_such_table').getMetadata(), 'missing table'), 404, 'notFound', 'missing table');
     assertApiError(await rejects(() => ds.table('no_such_table').insert([{id: 1}]), 'insert into missing table'), 404, 'notFound',
@@ -263,7 +294,7 @@ test('NUMERIC keeps its full precision (38 digits, 9 after the point)', async ()
     const values = ['12345678901234567890.123456789', '-99999999999999999999999999999.999999999', '0.1', '3'];
     await table.insert(values.map((n, i) => ({id: i, n: new Big(n)})));
     const [rows] = await table.getRows();
-    assert.deepEqual(rows.sort((a, b) => a.id - b.id).map((r) => r.n.toString()), values.map((v) => new Big(v).toString()));
+    assert.deepEqual(rows.sort((a, b) => a.id - b.id).map((r) => r.n.toFixed()), values.map((v) => new Big(v).toFixed()));
 });
 
 test('insertAll: insertId de-duplicates, across requests and within one (raw rows)', async () => {
