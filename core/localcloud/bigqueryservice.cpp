@@ -608,47 +608,46 @@ namespace Aq::LocalCloud
 
     // ---- rows -----------------------------------------------------------------------------------
 
-    Result<QByteArray> BigQueryService::insertAll(const QString &project, const QString &dataset, const QString &tableName, const QByteArray &body)
+    void BigQueryService::insertAll(const QString &project, const QString &dataset, const QString &tableName, const QByteArray &body, LocalResponder respond)
     {
         if (body.size() > m_options.maxInsertAllBytes)
-            return ApiError::invalidArgument(u"Request payload size exceeds the limit: %1 bytes."_s.arg(m_options.maxInsertAllBytes));
+            return respond(LocalResponse::error(ApiError::invalidArgument(u"Request payload size exceeds the limit: %1 bytes."_s.arg(m_options.maxInsertAllBytes))));
         if (!m_datasets.contains(key(project, dataset)))
-            return datasetNotFound(project, dataset);
-        Table *table = findTable(project, dataset, tableName);
+            return respond(LocalResponse::error(datasetNotFound(project, dataset)));
+        const Table *table = findTable(project, dataset, tableName);
         if (!table)
-            return tableNotFound(project, dataset, tableName);
-        Result<QJsonObject> request = JsonFields::parseObject(body, false);
-        if (!request)
-            return request.error();
-        if (request->contains(u"templateSuffix"_s))
-            return ApiError::invalidArgument(u"templateSuffix is not supported by the local cloud."_s);
-        const QJsonArray rows = request->value(u"rows"_s).toArray();
-        if (rows.isEmpty())
-            return ApiError::invalidArgument(u"No rows present in the request."_s);
-        if (rows.size() > MAX_ROWS_PER_INSERT)
-            return ApiError::invalidArgument(u"too many rows present in the request, limit: %1 row count: %2."_s.arg(MAX_ROWS_PER_INSERT).arg(rows.size()));
+            return respond(LocalResponse::error(tableNotFound(project, dataset, tableName)));
         if (table->schema.isEmpty())
-            return ApiError::invalidArgument(u"Table %1:%2.%3 has no schema; give it one before inserting rows."_s.arg(project, dataset, tableName));
-        const bool skipInvalidRows = request->value(u"skipInvalidRows"_s).toBool();
-        const bool ignoreUnknownValues = request->value(u"ignoreUnknownValues"_s).toBool();
+            return respond(LocalResponse::error(ApiError::invalidArgument(u"Table %1:%2.%3 has no schema; give it one before inserting rows."_s.arg(project, dataset, tableName))));
+        const TableSchema schema = table->schema;
+        const qint64 tableId = table->id;
+        const QString tableKey = key(project, dataset, tableName);
+        m_runner.run<Result<RowCodec::DecodedInsert>>(
+            [schema, body] { return RowCodec::decodeInsertAll(schema, body, MAX_ROWS_PER_INSERT); },
+            [this, tableKey, tableId, schema, body, respond = std::move(respond)](Result<RowCodec::DecodedInsert> decoded) {
+                if (!decoded)
+                    return respond(LocalResponse::error(decoded.error()));
+                const auto it = m_tables.find(tableKey);
+                if (it == m_tables.end() || it->id != tableId)
+                    return respond(LocalResponse::error(ApiError::notFound(u"Not found: Table %1 (deleted while the rows were on their way)"_s.arg(tableKey))));
+                if (!(it->schema == schema)) {
+                    // the schema grew meanwhile: encode again against the one the rows will be stored with
+                    decoded = RowCodec::decodeInsertAll(it->schema, body, MAX_ROWS_PER_INSERT);
+                    if (!decoded)
+                        return respond(LocalResponse::error(decoded.error()));
+                }
+                const Result<QByteArray> stored = storeRows(*it, *decoded);
+                respond(stored ? LocalResponse::raw(*stored) : LocalResponse::error(stored.error()));
+            });
+    }
 
-        QList<RowCodec::EncodedRow> encoded;
-        QList<QString> insertIds;
-        encoded.reserve(rows.size());
-        insertIds.reserve(rows.size());
-        bool anyInvalid = false;
-        for (const QJsonValue &value : rows) {
-            const QJsonObject row = value.toObject();
-            RowCodec::EncodedRow e;
-            if (!row.value(u"json"_s).isObject())
-                e.errors.append({QString(), u"The row has no \"json\" object."_s});
-            else
-                e = RowCodec::encodeRow(table->schema, row.value(u"json"_s).toObject(), ignoreUnknownValues);
-            anyInvalid = anyInvalid || !e.errors.isEmpty();
-            insertIds.append(row.value(u"insertId"_s).toString());
-            encoded.append(std::move(e));
-        }
-
+    Result<QByteArray> BigQueryService::storeRows(Table &tableRef, const RowCodec::DecodedInsert &decoded)
+    {
+        Table *table = &tableRef;
+        const QList<RowCodec::EncodedRow> &encoded = decoded.rows;
+        const QList<QString> &insertIds = decoded.insertIds;
+        const bool anyInvalid = decoded.anyInvalid;
+        const bool skipInvalidRows = decoded.skipInvalidRows;
         JsonWriter errors(256);
         int errorCount = 0;
         auto addError = [&](qsizetype index, const QList<RowCodec::CellError> &cellErrors, bool stopped) {

@@ -43,7 +43,8 @@ namespace Aq::LocalCloud
         Result<QJsonObject> listTables(const QString &project, const QString &dataset, const LocalRequest &request) const;
         Result<QJsonObject> deleteTable(const QString &project, const QString &dataset, const QString &table);
 
-        Result<QByteArray> insertAll(const QString &project, const QString &dataset, const QString &table, const QByteArray &body);
+        // The body is parsed and checked on a pool thread; only the storing happens on the writer's.
+        void insertAll(const QString &project, const QString &dataset, const QString &table, const QByteArray &body, LocalResponder respond);
         void listTableData(const QString &project, const QString &dataset, const QString &table, const LocalRequest &request, LocalResponder respond);
 
         void query(const QString &project, const QJsonObject &body, LocalResponder respond);
@@ -112,6 +113,7 @@ namespace Aq::LocalCloud
         void respondWithPage(Job &job, const QString &kind, qint64 offset, qint64 maxRows, RowCodec::TimestampFormat format, LocalResponder respond);
         Job *findJob(const QString &project, const QString &jobId);
         Status rotateDedupGeneration(bool force);
+        Result<QByteArray> storeRows(Table &table, const RowCodec::DecodedInsert &decoded);
 
         SqliteDatabase &m_db;
         QString m_dataDir;

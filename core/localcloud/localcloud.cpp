@@ -42,9 +42,12 @@ namespace Aq::LocalCloud
         : QObject(parent)
         , m_options {std::move(options)}
         , m_garbageTimer {this}
+        , m_checkpointTimer {this}
     {
         m_garbageTimer.setInterval(m_options.garbageCollectionIntervalMs);
         connect(&m_garbageTimer, &QTimer::timeout, this, &LocalCloud::collectGarbage);
+        m_checkpointTimer.setInterval(500);
+        connect(&m_checkpointTimer, &QTimer::timeout, this, &LocalCloud::startCheckpoint);
     }
 
     LocalCloud::~LocalCloud()
@@ -67,6 +70,7 @@ namespace Aq::LocalCloud
         if (Status s = m_bigQuery->load(); !s)
             return s;
         m_garbageTimer.start();
+        m_checkpointTimer.start();
         qCInfo(lcLocalCloud) << "local cloud store open at" << LocalStore::databasePath(m_options.dataDir);
         return Ok {};
     }
@@ -74,6 +78,7 @@ namespace Aq::LocalCloud
     void LocalCloud::close()
     {
         m_garbageTimer.stop();
+        m_checkpointTimer.stop();
         if (m_bigQuery)
             m_bigQuery->queryRunner().waitForDone();
         m_bigQuery.reset();
@@ -87,6 +92,19 @@ namespace Aq::LocalCloud
             m_pubSub->collectGarbage();
         if (m_bigQuery)
             m_bigQuery->collectGarbage();
+    }
+
+    void LocalCloud::startCheckpoint()
+    {
+        if (m_checkpointRunning || !m_bigQuery)
+            return;
+        m_checkpointRunning = true;
+        m_bigQuery->queryRunner().run<Status>([dataDir = m_options.dataDir] { return LocalStore::checkpoint(dataDir); },
+                                             [this](Status status) {
+                                                 m_checkpointRunning = false;
+                                                 if (!status)
+                                                     qCWarning(lcLocalCloud) << "WAL checkpoint failed:" << status.error().message;
+                                             });
     }
 
     void LocalCloud::post(LocalRequest request, LocalResponder respond)
@@ -249,7 +267,7 @@ namespace Aq::LocalCloud
             if (n == 5 && rest[4] == u"insertAll"_s) {
                 if (method != "POST")
                     return respond(LocalResponse::error(wrongMethod(request, "POST")));
-                return respond(toResponse(bq.insertAll(project, dataset, table, request.body)));
+                return bq.insertAll(project, dataset, table, request.body, std::move(respond));
             }
             if (n == 5 && rest[4] == u"data"_s) {
                 if (method != "GET")

@@ -52,12 +52,15 @@ namespace Aq::LocalCloud
         void handlePubSub(const LocalRequest &request, const QString &project, const QStringList &rest, LocalResponder respond);
         void handleBigQuery(const LocalRequest &request, const QString &project, const QStringList &rest, LocalResponder respond);
         void collectGarbage();
+        void startCheckpoint();
 
         LocalCloudOptions m_options;
         SqliteDatabase m_db;
         std::unique_ptr<PubSubService> m_pubSub;
         std::unique_ptr<BigQueryService> m_bigQuery;
         QTimer m_garbageTimer;
+        QTimer m_checkpointTimer;
+        bool m_checkpointRunning = false;
     };
 
     // Owns the local cloud's thread. start() opens the store on that thread and waits for the result.

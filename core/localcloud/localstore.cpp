@@ -1,5 +1,9 @@
 #include "core/localcloud/localstore.h"
 
+#include <memory>
+#include <string>
+#include <unordered_map>
+
 #include <QDir>
 
 using namespace Qt::Literals::StringLiterals;
@@ -74,7 +78,7 @@ namespace Aq::LocalCloud
         if (Status s = db.open(databasePath(dataDir), SqliteDatabase::OpenMode::ReadWrite); !s)
             return s;
         const QByteArray pragmas = QByteArray("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=OFF; PRAGMA case_sensitive_like=ON;"
-                                              "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;")
+                                              "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;")
             + (durability == Durability::Full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
         if (Status s = db.exec(pragmas); !s)
             return s;
@@ -86,6 +90,20 @@ namespace Aq::LocalCloud
         if (Status s = db.open(databasePath(dataDir), SqliteDatabase::OpenMode::ReadOnly); !s)
             return s;
         return db.exec("PRAGMA case_sensitive_like=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768;");
+    }
+
+    Status LocalStore::checkpoint(const QString &dataDir)
+    {
+        thread_local std::unordered_map<std::string, std::unique_ptr<SqliteDatabase>> connections;
+        std::unique_ptr<SqliteDatabase> &db = connections[dataDir.toStdString()];
+        if (!db) {
+            db = std::make_unique<SqliteDatabase>();
+            if (Status s = db->open(databasePath(dataDir), SqliteDatabase::OpenMode::ReadWrite); !s) {
+                db.reset();
+                return s;
+            }
+        }
+        return db->exec("PRAGMA wal_checkpoint(PASSIVE)");
     }
 
     Status LocalStore::migrate(SqliteDatabase &db)

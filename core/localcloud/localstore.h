@@ -24,6 +24,9 @@ namespace Aq::LocalCloud
         static Status open(SqliteDatabase &db, const QString &dataDir, Durability durability);
         // A read-only connection for queries on another thread (WAL lets readers run beside the writer).
         static Status openReader(SqliteDatabase &db, const QString &dataDir);
+        // Copies the WAL back into the database file (PASSIVE: never blocks the writer). The writer runs
+        // with wal_autocheckpoint=0 so that this work happens on a pool thread, not inside its commits.
+        static Status checkpoint(const QString &dataDir);
 
     private:
         static Status migrate(SqliteDatabase &db);

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include <QObject>
+#include <QPointer>
 #include <QThreadPool>
 
 #include "core/bigquery/tableschema.h"
@@ -47,6 +48,18 @@ namespace Aq::LocalCloud
 
         // `done` is called on this object's thread.
         void fetchPage(PageRequest request, std::function<void(Result<RowPage>)> done);
+
+        // Any pure work (no shared state) on the pool; `done` gets its result on this object's thread.
+        template <typename T>
+        void run(std::function<T()> work, std::function<void(T)> done)
+        {
+            QPointer<QueryRunner> self(this);
+            m_pool.start([self, work = std::move(work), done = std::move(done)]() mutable {
+                T result = work();
+                if (self)
+                    QMetaObject::invokeMethod(self, [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); }, Qt::QueuedConnection);
+            });
+        }
         void waitForDone();
 
     private:

@@ -398,6 +398,38 @@ namespace Aq::LocalCloud::RowCodec
         return out;
     }
 
+    Result<DecodedInsert> decodeInsertAll(const BigQuery::TableSchema &schema, const QByteArray &body, int maxRows)
+    {
+        Result<QJsonObject> request = JsonFields::parseObject(body, false);
+        if (!request)
+            return request.error();
+        if (request->contains(u"templateSuffix"_s))
+            return ApiError::invalidArgument(u"templateSuffix is not supported by the local cloud."_s);
+        const QJsonArray rows = request->value(u"rows"_s).toArray();
+        if (rows.isEmpty())
+            return ApiError::invalidArgument(u"No rows present in the request."_s);
+        if (rows.size() > maxRows)
+            return ApiError::invalidArgument(u"too many rows present in the request, limit: %1 row count: %2."_s.arg(maxRows).arg(rows.size()));
+        DecodedInsert decoded;
+        decoded.skipInvalidRows = request->value(u"skipInvalidRows"_s).toBool();
+        const bool ignoreUnknownValues = request->value(u"ignoreUnknownValues"_s).toBool();
+        decoded.rows.reserve(rows.size());
+        decoded.insertIds.reserve(rows.size());
+        for (const QJsonValue &value : rows) {
+            const QJsonObject row = value.toObject();
+            const QJsonValue json = row.value(u"json"_s);
+            EncodedRow e;
+            if (!json.isObject())
+                e.errors.append({QString(), u"The row has no \"json\" object."_s});
+            else
+                e = encodeRow(schema, json.toObject(), ignoreUnknownValues);
+            decoded.anyInvalid = decoded.anyInvalid || !e.errors.isEmpty();
+            decoded.insertIds.append(row.value(u"insertId"_s).toString());
+            decoded.rows.append(std::move(e));
+        }
+        return decoded;
+    }
+
     void writeCell(JsonWriter &writer, const TableField &field, const SqlValue &stored, TimestampFormat format)
     {
         writer.raw("{\"v\":");

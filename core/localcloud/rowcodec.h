@@ -5,6 +5,7 @@
 #include <QString>
 
 #include "core/bigquery/tableschema.h"
+#include "core/common/result.h"
 #include "core/localcloud/jsonwriter.h"
 #include "core/localcloud/sql/sqltranslator.h"
 
@@ -26,6 +27,17 @@ namespace Aq::LocalCloud::RowCodec
     // Validates one insertAll `json` object against the schema and converts it to the storage encoding
     // described in sql/sqltranslator.h. Unknown fields are errors unless ignoreUnknownValues.
     EncodedRow encodeRow(const BigQuery::TableSchema &schema, const QJsonObject &row, bool ignoreUnknownValues);
+
+    // A whole tabledata.insertAll request body, parsed and encoded: pure work with no shared state, so it
+    // runs on a pool thread while the one writer stores the previous request.
+    struct DecodedInsert
+    {
+        QList<EncodedRow> rows;
+        QList<QString> insertIds;
+        bool skipInvalidRows = false;
+        bool anyInvalid = false;
+    };
+    Result<DecodedInsert> decodeInsertAll(const BigQuery::TableSchema &schema, const QByteArray &body, int maxRows);
 
     enum class TimestampFormat
     {

@@ -258,7 +258,11 @@ namespace Aq::LocalCloud::Sql
                     bool isFloat = false;
                     while (m_pos < m_text.size() && isDigit(m_text[m_pos]))
                         ++m_pos;
-                    if (at(m_pos) == u'.') {
+                    // `1.x` is the number 1 and a path step (project ids such as my-project-1.ds.t), but
+                    // `1.e5` is a float
+                    const bool pathStep = at(m_pos) == u'.' && isIdentifierStart(at(m_pos + 1))
+                        && !((at(m_pos + 1) == u'e' || at(m_pos + 1) == u'E') && (isDigit(at(m_pos + 2)) || at(m_pos + 2) == u'+' || at(m_pos + 2) == u'-'));
+                    if (at(m_pos) == u'.' && !pathStep) {
                         isFloat = true;
                         ++m_pos;
                         while (m_pos < m_text.size() && isDigit(m_text[m_pos]))

@@ -539,7 +539,7 @@ namespace Aq::LocalCloud::Sql
                     ExprPtr right = parseBitwise();
                     if (!right)
                         return nullptr;
-                    ExprPtr node = makeNode(ExprKind::Binary, token.pos);
+                    ExprPtr node = makeNode(ExprKind::Binary, left->pos);
                     node->binaryOp = comparisons.value(token.text);
                     node->args.push_back(std::move(left));
                     node->args.push_back(std::move(right));
@@ -560,7 +560,7 @@ namespace Aq::LocalCloud::Sql
                     ExprPtr pattern = parseBitwise();
                     if (!pattern)
                         return nullptr;
-                    ExprPtr node = makeNode(ExprKind::Like, op.pos);
+                    ExprPtr node = makeNode(ExprKind::Like, left->pos);
                     node->negated = negated;
                     node->args.push_back(std::move(left));
                     node->args.push_back(std::move(pattern));
@@ -574,7 +574,7 @@ namespace Aq::LocalCloud::Sql
                     ExprPtr high = parseBitwise();
                     if (!high)
                         return nullptr;
-                    ExprPtr node = makeNode(ExprKind::Between, op.pos);
+                    ExprPtr node = makeNode(ExprKind::Between, left->pos);
                     node->negated = negated;
                     node->args.push_back(std::move(left));
                     node->args.push_back(std::move(low));
@@ -588,10 +588,10 @@ namespace Aq::LocalCloud::Sql
                     ExprPtr node;
                     if (what.isKeyword("NULL")) {
                         advance();
-                        node = makeNode(ExprKind::IsNull, op.pos);
+                        node = makeNode(ExprKind::IsNull, left->pos);
                     } else if (what.isKeyword("TRUE") || what.isKeyword("FALSE")) {
                         advance();
-                        node = makeNode(ExprKind::IsBool, op.pos);
+                        node = makeNode(ExprKind::IsBool, left->pos);
                         node->boolValue = what.isKeyword("TRUE");
                     } else if (what.isKeyword("DISTINCT")) {
                         advance();
@@ -600,7 +600,7 @@ namespace Aq::LocalCloud::Sql
                         ExprPtr right = parseBitwise();
                         if (!right)
                             return nullptr;
-                        node = makeNode(ExprKind::IsDistinct, op.pos);
+                        node = makeNode(ExprKind::IsDistinct, left->pos);
                         node->args.push_back(std::move(left));
                         node->args.push_back(std::move(right));
                         node->negated = isNot;
@@ -619,7 +619,7 @@ namespace Aq::LocalCloud::Sql
 
             ExprPtr parseIn(ExprPtr left, bool negated)
             {
-                const Token &in = advance();
+                advance();   // IN
                 if (peek().isKeyword("UNNEST"))
                     return failNull(unsupported(u"IN UNNEST"_s, peek().pos));
                 if (!peek().isSymbol("("))
@@ -627,7 +627,7 @@ namespace Aq::LocalCloud::Sql
                 if (peek(1).isKeyword("SELECT") || peek(1).isKeyword("WITH"))
                     return failNull(unsupported(u"IN subquery"_s, peek(1).pos));
                 advance();
-                ExprPtr node = makeNode(ExprKind::In, in.pos);
+                ExprPtr node = makeNode(ExprKind::In, left->pos);
                 node->negated = negated;
                 node->args.push_back(std::move(left));
                 while (true) {
@@ -662,7 +662,7 @@ namespace Aq::LocalCloud::Sql
                     ExprPtr right = parseMultiplicative();
                     if (!right)
                         return nullptr;
-                    ExprPtr node = makeNode(ExprKind::Binary, op.pos);
+                    ExprPtr node = makeNode(ExprKind::Binary, left->pos);
                     node->binaryOp = op.text == u"+"_s ? BinaryOp::Add : BinaryOp::Subtract;
                     node->args.push_back(std::move(left));
                     node->args.push_back(std::move(right));
@@ -679,7 +679,7 @@ namespace Aq::LocalCloud::Sql
                     ExprPtr right = parseUnary();
                     if (!right)
                         return nullptr;
-                    ExprPtr node = makeNode(ExprKind::Binary, op.pos);
+                    ExprPtr node = makeNode(ExprKind::Binary, left->pos);
                     node->binaryOp = op.text == u"*"_s ? BinaryOp::Multiply : op.text == u"/"_s ? BinaryOp::Divide : BinaryOp::Concat;
                     node->args.push_back(std::move(left));
                     node->args.push_back(std::move(right));

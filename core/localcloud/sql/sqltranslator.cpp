@@ -30,7 +30,7 @@ namespace Aq::LocalCloud
         // SQLite 3.40's LALR parser has a fixed stack of 100 entries and its expression trees may be at most
         // 1000 deep. The emitter estimates both for every fragment (conservatively, checked by the tests and
         // the fuzzer) and refuses queries that would fail to prepare.
-        constexpr int MAX_SQLITE_STACK = 70;
+        constexpr int MAX_SQLITE_STACK = 80;
         constexpr int MAX_SQLITE_TREE = 800;
         constexpr int MAX_FLAT_CHAIN = 32;                     // longer AND/OR chains are emitted as a balanced tree
 
@@ -1760,7 +1760,7 @@ namespace Aq::LocalCloud
                 Fragment f {QString(), PREC_ATOM, 1, 1};
                 for (const Fragment &arg : args) {
                     sql.append(arg.sql);
-                    f.stack = std::max(f.stack, arg.stack + 4);
+                    f.stack = std::max(f.stack, arg.stack + 6);
                     f.tree = std::max(f.tree, arg.tree + 1);
                 }
                 f.sql = name + u'(' + sql.join(u", "_s) + u')';
@@ -1782,6 +1782,11 @@ namespace Aq::LocalCloud
                 Fragment f = emitNode(e);
                 if (sizeExceeded(f))
                     return Fragment {};
+                // checked per node so that a nest of duplicating functions stops before it grows large
+                if (f.stack > MAX_SQLITE_STACK || f.tree > MAX_SQLITE_TREE) {
+                    fail(unsupported(u"expression too deeply nested for the local cloud's SQLite engine"_s, e->pos));
+                    return Fragment {};
+                }
                 return f;
             }
 
@@ -1938,14 +1943,14 @@ namespace Aq::LocalCloud
             {
                 const Fragment t = operand(ts, PREC_ADD);
                 const QString sql = u"(%1 + %2) / %3 * %3 - %2"_s.arg(t.sql).arg(offset).arg(unit);
-                return Fragment {sql, PREC_ADD, t.stack + 8, t.tree + 4};
+                return Fragment {sql, PREC_ADD, t.stack + 3, t.tree + 4};
             }
 
             static Fragment daySeconds(const Fragment &ts)
             {
                 const Fragment t = operand(ts, PREC_ADD);
                 const QString sql = u"(%1 + %2) / %3 * 86400 - %4"_s.arg(t.sql).arg(EPOCH_OFFSET_MICROS).arg(MICROS_PER_DAY).arg(EPOCH_OFFSET_SECONDS);
-                return Fragment {sql, PREC_ADD, t.stack + 8, t.tree + 4};
+                return Fragment {sql, PREC_ADD, t.stack + 3, t.tree + 4};
             }
 
             Fragment emitFunction(const Expr *e)
@@ -1977,8 +1982,8 @@ namespace Aq::LocalCloud
                     }
                     // BigQuery: strings unquoted, numbers and booleans as their JSON text, NULL for null,
                     // objects and arrays
-                    QString sql = u"CASE json_type(%1, %2) WHEN 'text' THEN json_extract(%1, %2) WHEN 'integer' THEN %3 -> %2 WHEN 'real' THEN %3 -> %2 "
-                                  u"WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' END"_s.arg(json.sql, path, j.sql);
+                    QString sql = u"CASE json_type(%1, %2) WHEN 'text' THEN json_extract(%1, %2) WHEN 'object' THEN NULL WHEN 'array' THEN NULL "
+                                  u"WHEN 'null' THEN NULL ELSE %3 -> %2 END"_s.arg(json.sql, path, j.sql);
                     if (jsonExpr->resolved.type.is(FieldType::String))
                         sql = u"CASE WHEN json_valid(%1) THEN %2 END"_s.arg(json.sql, sql);
                     return call(sql, {&json, &j}, 12, 3);
@@ -2016,13 +2021,13 @@ namespace Aq::LocalCloud
                     case TruncUnit::Year: {
                         const Fragment seconds = daySeconds(ts);
                         const QString start = TruncUnit(r.truncUnit) == TruncUnit::Month ? u"start of month"_s : u"start of year"_s;
-                        return call(u"unixepoch(%1, 'unixepoch', '%2') * 1000000"_s.arg(seconds.sql, start), {&seconds}, 6, 2);
+                        return call(u"unixepoch(%1, 'unixepoch', '%2') * 1000000"_s.arg(seconds.sql, start), {&seconds}, 5, 2);
                     }
                     case TruncUnit::Quarter: {
                         const Fragment seconds = daySeconds(ts);
                         const QString sql = u"unixepoch(%1, 'unixepoch', 'start of month', '-' || ((CAST(strftime('%m', %1, 'unixepoch') AS INTEGER) - 1) % 3) || ' months') * 1000000"_s
                                                 .arg(seconds.sql);
-                        return call(sql, {&seconds}, 16, 6);
+                        return call(sql, {&seconds}, 22, 6);
                     }
                     }
                     return ts;
