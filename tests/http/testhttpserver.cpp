@@ -751,7 +751,8 @@ void TestHttpServer::testMalformed400_data()
     QTest::newRow("space in header name") << "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n"_ba << 400;
     QTest::newRow("space before colon") << "POST /echo HTTP/1.1\r\nContent-Length : 5\r\n\r\nhello"_ba << 400;
     QTest::newRow("folded header") << "GET / HTTP/1.1\r\nX-A: one\r\n two\r\n\r\n"_ba << 400;
-    QTest::newRow("nul in header value") << QByteArray("GET / HTTP/1.1\r\nX-A: o\0ne\r\n\r\n", 31) << 400;
+    static const char withNul[] = "GET / HTTP/1.1\r\nX-A: o\0ne\r\n\r\n";
+    QTest::newRow("nul in header value") << QByteArray(withNul, sizeof(withNul) - 1) << 400;
     QTest::newRow("http 2.0") << "GET / HTTP/2.0\r\n\r\n"_ba << 505;
 }
 
@@ -893,6 +894,7 @@ void TestHttpServer::testConnectionCap503()
     QCOMPARE(refused->status, 503);
     QCOMPARE(refused->error().value(u"status"_s).toString(), u"UNAVAILABLE"_s);
     QCOMPARE(refused->header("Connection"), "close"_ba);
+    QCOMPARE(refused->header("Retry-After"), "1"_ba);
     QVERIFY(third.waitClosed());
     QCOMPARE(m_server->connectionCount(), 2);
 

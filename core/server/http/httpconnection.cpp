@@ -82,7 +82,11 @@ namespace Aq::Server
             switch (statusCode) {
             case 400: return HttpResponse::fromError(ApiError::invalidArgument(message));
             case 413: return HttpResponse::fromError(ApiError::payloadTooLarge(message));
-            case 503: return HttpResponse::fromError(ApiError::unavailable(message));
+            case 503: {
+                HttpResponse response = HttpResponse::fromError(ApiError::unavailable(message));
+                response.setHeader("Retry-After", "1");
+                return response;
+            }
             default: return HttpResponse::error(statusCode, message);
             }
         }

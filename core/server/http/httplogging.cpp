@@ -2,5 +2,7 @@
 
 namespace Aq::Server
 {
-    Q_LOGGING_CATEGORY(lcHttp, "aq.server.http")
+    // Debug output (one line per refused request or idle close) is off unless asked for with
+    // QT_LOGGING_RULES="aq.server.http.debug=true": a flood of bad requests must not become a flood of log lines.
+    Q_LOGGING_CATEGORY(lcHttp, "aq.server.http", QtInfoMsg)
 }

@@ -1,5 +1,7 @@
 #include "core/server/http/httpresponderstate.h"
 
+#include <utility>
+
 #include <QThread>
 
 #include "core/server/http/httpconnection.h"
@@ -66,10 +68,13 @@ namespace Aq::Server
 
     void HttpResponderState::setDisconnectCallback(std::function<void()> callback)
     {
+        // A replaced callback is destroyed after the lock is released: it may hold the last copy of a responder,
+        // whose destructor takes the lock again.
+        std::function<void()> previous;
         {
             QMutexLocker locker(&m_mutex);
             if (m_connection) {
-                m_disconnectCallback = std::move(callback);
+                previous = std::exchange(m_disconnectCallback, std::move(callback));
                 return;
             }
         }
@@ -81,9 +86,13 @@ namespace Aq::Server
 
     void HttpResponderState::setWritableCallback(std::function<void()> callback)
     {
+        std::function<void()> previous;   // destroyed unlocked, as in setDisconnectCallback()
         QMutexLocker locker(&m_mutex);
         if (m_connection)
-            m_writableCallback = std::move(callback);
+            previous = std::exchange(m_writableCallback, std::move(callback));
+        else
+            previous = std::move(callback);
+        locker.unlock();
     }
 
     void HttpResponderState::addQueuedBytes(qint64 bytes)

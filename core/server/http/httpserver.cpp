@@ -199,8 +199,15 @@ namespace Aq::Server
                     socket->deleteLater();
                     continue;
                 }
-                qCInfo(lcHttp) << "refusing a connection from" << socket->peerAddress() << ": at the limit of"
-                               << m_limits.maxConnections << "connections";
+                // At most one line per 10 s: a flood of refusals must not become a flood of log lines.
+                ++m_refusedSinceLog;
+                const qint64 now = HttpConnection::monotonicMs();
+                if ((m_lastRefusalLog == 0) || (now - m_lastRefusalLog >= 10'000)) {
+                    qCInfo(lcHttp) << "at the limit of" << m_limits.maxConnections << "connections: refused"
+                                   << m_refusedSinceLog << "new connection(s) with 503";
+                    m_lastRefusalLog = now;
+                    m_refusedSinceLog = 0;
+                }
                 mode = HttpConnection::Mode::RejectOverCapacity;
             }
             auto *connection = new HttpConnection(socket, m_limits, &m_handler, mode, this);

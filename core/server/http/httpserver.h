@@ -75,6 +75,8 @@ namespace Aq::Server
         QList<HttpConnection *> m_connections;
         int m_servingCount = 0;
         int m_rejectingCount = 0;
+        qint64 m_lastRefusalLog = 0;
+        qint64 m_refusedSinceLog = 0;
         QString m_errorString;
     };
 }
