@@ -66,7 +66,7 @@ namespace Aq::LocalCloud
             case FieldType::Timestamp: return "INTEGER";
             case FieldType::Float64: return "REAL";
             case FieldType::Numeric:
-            case FieldType::BigNumeric: return "NUMERIC";
+            case FieldType::BigNumeric: return "BLOB";   // no affinity: the exact decimal text stays text
             default: return "TEXT";
             }
         }

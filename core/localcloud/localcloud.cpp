@@ -152,6 +152,10 @@ namespace Aq::LocalCloud
             verb = id.mid(colon + 1);
             id = id.left(colon);
         }
+        if (collection == u"topics"_s || collection == u"subscriptions"_s) {
+            if (Status s = PubSubService::validateName(project, id, collection == u"topics"_s ? "topics" : "subscriptions"); !s)
+                return respond(LocalResponse::error(s.error()));
+        }
         Result<QJsonObject> body = JsonFields::parseObject(request.body);
         if (!body && method != "GET" && method != "DELETE" && verb != u"publish"_s)
             return respond(LocalResponse::error(body.error()));

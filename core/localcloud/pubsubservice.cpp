@@ -108,7 +108,7 @@ namespace Aq::LocalCloud
         return Ok {};
     }
 
-    Status PubSubService::validateName(const QString &project, const QString &id, const char *collection) const
+    Status PubSubService::validateName(const QString &project, const QString &id, const char *collection)
     {
         static const QRegularExpression pattern(u"^[A-Za-z][A-Za-z0-9\\-_.~+%]{2,254}$"_s);
         if (project.isEmpty() || project.contains(u'/'))

@@ -50,6 +50,10 @@ namespace Aq::LocalCloud
         Result<QJsonObject> seek(const QString &project, const QString &subscription, const QJsonObject &body);
         Result<QJsonObject> detach(const QString &project, const QString &subscription);
 
+        // 3 to 255 characters from [A-Za-z0-9-_.~+%], starting with a letter, not with "goog": else 400,
+        // on every method, as Google's emulator and service answer.
+        static Status validateName(const QString &project, const QString &id, const char *collection);
+
         // Unacked messages of a subscription (what a console shows as backlog).
         Result<qint64> backlog(const QString &project, const QString &subscription);
         // Expires retained messages and leases nothing else; run on a timer.
@@ -106,7 +110,6 @@ namespace Aq::LocalCloud
 
         static QString topicPath(const QString &project, const QString &topic);
         static QString subscriptionPath(const QString &project, const QString &subscription);
-        Status validateName(const QString &project, const QString &id, const char *collection) const;
         Topic *findTopic(const QString &project, const QString &name);
         const Topic *findTopic(const QString &project, const QString &name) const;
         Topic *findTopicByPath(const QString &path);

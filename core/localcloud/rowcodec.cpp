@@ -22,6 +22,11 @@ namespace Aq::LocalCloud::RowCodec
     {
         constexpr int MAX_DEPTH = 15;
 
+        QString typeWord(FieldType type)
+        {
+            return BigQuery::standardTypeName(type).toLower();
+        }
+
         QString path(const QString &parent, const QString &name)
         {
             return parent.isEmpty() ? name : parent + u'.' + name;
@@ -65,14 +70,19 @@ namespace Aq::LocalCloud::RowCodec
             return std::nullopt;
         }
 
-        std::optional<QString> toNumericText(const QJsonValue &value)
+        std::optional<QString> toNumericText(const QJsonValue &value, bool big)
         {
-            static const QRegularExpression pattern(uR"(^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$)"_s);
             if (value.isDouble() && std::isfinite(value.toDouble()))
-                return formatDouble(value.toDouble());
-            if (value.isString() && pattern.match(value.toString().trimmed()).hasMatch())
-                return value.toString().trimmed();
+                return normalizeNumeric(formatDouble(value.toDouble()), big);
+            if (value.isString())
+                return normalizeNumeric(value.toString(), big);
             return std::nullopt;
+        }
+
+        // The templates name the field %1, the value %2 and the type %3; any of them may be absent.
+        QString describe(QString message, const QString &field, const QJsonValue &value, FieldType type)
+        {
+            return message.replace(u"%1"_s, field).replace(u"%2"_s, value.toVariant().toString().left(100)).replace(u"%3"_s, typeWord(type));
         }
 
         std::optional<bool> toBool(const QJsonValue &value)
@@ -89,11 +99,6 @@ namespace Aq::LocalCloud::RowCodec
             if (value.isDouble() && (value.toDouble() == 0 || value.toDouble() == 1))
                 return value.toDouble() == 1;
             return std::nullopt;
-        }
-
-        QString typeWord(FieldType type)
-        {
-            return BigQuery::standardTypeName(type).toLower();
         }
 
         // A non-repeated, non-record scalar: to the storage value, or to its cell string when nested.
@@ -119,9 +124,12 @@ namespace Aq::LocalCloud::RowCodec
                 break;
             case FieldType::Numeric:
             case FieldType::BigNumeric:
-                if (std::optional<QString> v = toNumericText(value))
+                if (std::optional<QString> v = toNumericText(value, field.type == FieldType::BigNumeric))
                     return SqlValue(*v);
-                break;
+                *problem = field.type == FieldType::Numeric
+                    ? u"Invalid NUMERIC value '%2' for field %1: at most 29 digits before the point and 9 after it."_s
+                    : u"Invalid BIGNUMERIC value '%2' for field %1: at most 38 digits before the point and 38 after it."_s;
+                return std::nullopt;
             case FieldType::Bool:
                 if (std::optional<bool> v = toBool(value))
                     return nested ? SqlValue(*v ? u"true"_s : u"false"_s) : SqlValue(qint64(*v));
@@ -185,7 +193,7 @@ namespace Aq::LocalCloud::RowCodec
             case FieldType::Record:
                 break;
             }
-            *problem = u"Cannot convert value to %3 for field %1."_s;
+            *problem = u"Cannot convert value '%2' to %3 for field %1."_s;
             return std::nullopt;
         }
 
@@ -241,7 +249,7 @@ namespace Aq::LocalCloud::RowCodec
             QString problem;
             std::optional<SqlValue> v = encodeScalar(field, value, true, &problem);
             if (!v) {
-                errors.append({where, problem.arg(where, value.toVariant().toString(), typeWord(field.type))});
+                errors.append({where, describe(problem, where, value, field.type)});
                 return QJsonValue::Null;
             }
             return sqlToJson(*v);
@@ -381,7 +389,7 @@ namespace Aq::LocalCloud::RowCodec
             QString problem;
             std::optional<SqlValue> v = encodeScalar(field, value, false, &problem);
             if (!v) {
-                out.errors.append({field.name, problem.arg(field.name, value.toVariant().toString(), typeWord(field.type))});
+                out.errors.append({field.name, describe(problem, field.name, value, field.type)});
                 continue;
             }
             out.values[index] = std::move(*v);
@@ -487,6 +495,40 @@ namespace Aq::LocalCloud::RowCodec
             break;
         }
         writer.raw("}");
+    }
+
+    std::optional<QString> normalizeNumeric(const QString &text, bool big)
+    {
+        static const QRegularExpression pattern(uR"(^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,4}))?\s*$)"_s);
+        const QRegularExpressionMatch m = pattern.match(text);
+        if (!m.hasMatch() || (m.capturedView(2).isEmpty() && m.capturedView(3).isEmpty()))
+            return std::nullopt;
+        // all digits, and where the point goes in them
+        QString digits = m.captured(2) + m.captured(3);
+        qsizetype point = m.capturedView(2).size() + m.captured(4).toInt();
+        while (point < 0) {
+            digits.prepend(u'0');
+            ++point;
+        }
+        while (point > digits.size())
+            digits.append(u'0');
+        QString integer = digits.left(point);
+        QString fraction = digits.mid(point);
+        while (integer.size() > 1 && integer.startsWith(u'0'))
+            integer.remove(0, 1);
+        if (integer.isEmpty())
+            integer = u"0"_s;
+        while (fraction.endsWith(u'0'))
+            fraction.chop(1);
+        const int maxInteger = big ? 38 : 29;
+        const int maxFraction = big ? 38 : 9;
+        if ((integer != u"0"_s && integer.size() > maxInteger) || fraction.size() > maxFraction)
+            return std::nullopt;
+        const bool zero = integer == u"0"_s && fraction.isEmpty();
+        QString out = (m.captured(1) == u"-"_s && !zero) ? u"-"_s + integer : integer;
+        if (!fraction.isEmpty())
+            out += u'.' + fraction;
+        return out;
     }
 
     QString formatDouble(double value)

@@ -216,6 +216,45 @@ private slots:
         QCOMPARE(client.call("PATCH", B + u"/datasets/ds/tables/t1"_s, QJsonObject {{u"schema"_s, schema}}).status, 400);
     }
 
+    void testNumericKeepsEveryDigit_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("stored");
+        QTest::newRow("38 digits") << u"12345678901234567890.123456789"_s << u"12345678901234567890.123456789"_s;
+        QTest::newRow("negative max") << u"-99999999999999999999999999999.999999999"_s << u"-99999999999999999999999999999.999999999"_s;
+        QTest::newRow("tiny") << u"0.000000001"_s << u"0.000000001"_s;
+        QTest::newRow("exponent") << u"1.50e2"_s << u"150"_s;
+        QTest::newRow("zeros") << u"-000.000"_s << u"0"_s;
+        QTest::newRow("leading point") << u".5"_s << u"0.5"_s;
+    }
+
+    void testNumericKeepsEveryDigit()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, stored);
+        QCOMPARE(Aq::LocalCloud::RowCodec::normalizeNumeric(input, false).value_or(u"<refused>"_s), stored);
+    }
+
+    void testNumericOutOfRangeIsARowError()
+    {
+        QVERIFY(!Aq::LocalCloud::RowCodec::normalizeNumeric(u"0.0000000001"_s, false));
+        QVERIFY(!Aq::LocalCloud::RowCodec::normalizeNumeric(u"123456789012345678901234567890"_s, false));
+        QVERIFY(Aq::LocalCloud::RowCodec::normalizeNumeric(u"0.0000000001"_s, true));
+        QVERIFY(!Aq::LocalCloud::RowCodec::normalizeNumeric(u"1.2.3"_s, false));
+        LocalCloudTestClient client;
+        createTable(client);
+        const auto reply = insert(client, R"({"json":{"id":1,"n":"12345678901234567890.123456789"}},{"json":{"id":2,"n":"abc"}})", R"("skipInvalidRows":true,)");
+        const QJsonArray errors = reply.json()[u"insertErrors"_s].toArray();
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errors[0][u"index"_s].toInt(), 1);
+        QVERIFY2(errors[0][u"errors"_s][0][u"message"_s].toString().contains(u"'abc'"_s), qPrintable(errors[0][u"errors"_s][0][u"message"_s].toString()));
+        const auto data = client.call("GET", B + u"/datasets/ds/tables/t1/data"_s);
+        QCOMPARE(cells(data.json()[u"rows"_s][0].toObject())[7][u"v"_s].toString(), u"12345678901234567890.123456789"_s);
+        // a wrong type names the value and the type
+        const auto wrong = insert(client, R"({"json":{"id":"not-a-number"}})");
+        QCOMPARE(wrong.json()[u"insertErrors"_s][0][u"errors"_s][0][u"message"_s].toString(), u"Cannot convert value 'not-a-number' to int64 for field id."_s);
+    }
+
     void testTimestampCellForms()
     {
         using Aq::LocalCloud::RowCodec::formatTimestampSeconds;

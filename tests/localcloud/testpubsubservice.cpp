@@ -72,6 +72,9 @@ private slots:
             QVERIFY2(reply.status == 400, qPrintable(bad));
             QCOMPARE(reply.errorStatus(), u"INVALID_ARGUMENT"_s);
         }
+        // names are checked on every method, not only on create
+        QCOMPARE(client.call("GET", P + u"/topics/ab"_s).status, 400);
+        QCOMPARE(client.call("DELETE", P + u"/subscriptions/ab"_s).status, 400);
         QCOMPARE(client.call("PUT", P + u"/topics/second"_s, QByteArray("{not json")).status, 400);
         QCOMPARE(client.call("PUT", P + u"/topics/second"_s).status, 200);
         const auto list = client.call("GET", P + u"/topics?pageSize=1"_s);

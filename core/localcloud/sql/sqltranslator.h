@@ -17,7 +17,8 @@ namespace Aq::LocalCloud
     // table, one column per top-level field, named as the field, plus the hidden ingest-order column
     // "_aq_seq INTEGER PRIMARY KEY"):
     //   STRING, GEOGRAPHY -> TEXT          BYTES -> BLOB              INT64 -> INTEGER
-    //   FLOAT64 -> REAL                    NUMERIC, BIGNUMERIC -> NUMERIC affinity (REAL or INTEGER)
+    //   FLOAT64 -> REAL                    NUMERIC, BIGNUMERIC -> TEXT, the exact decimal (column with no affinity;
+    //                                      compare and compute with CAST(col AS REAL))
     //   BOOL -> INTEGER 0/1                TIMESTAMP -> INTEGER microseconds since the epoch, UTC
     //   DATE -> TEXT YYYY-MM-DD            TIME -> TEXT HH:MM:SS[.ffffff]
     //   DATETIME -> TEXT YYYY-MM-DDTHH:MM:SS[.ffffff]
