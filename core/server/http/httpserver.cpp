@@ -34,6 +34,7 @@ namespace Aq::Server
 
     HttpServer::HttpServer(QObject *parent)
         : QObject {parent}
+        , m_sweepTimer {this}   // a child, so it moves with the server to the HTTP thread
     {
         connect(&m_sweepTimer, &QTimer::timeout, this, &HttpServer::sweep);
     }
