@@ -102,7 +102,9 @@ namespace Aq::Server
             u"Serve the embedded local cloud (Pub/Sub v1 and BigQuery v2 REST) and /healthz over HTTP until SIGTERM or SIGINT.\n\n"
             "Exit codes: 0 stopped cleanly; 1 runtime failure (store or port); 2 bad flags; 3 the data folder is owned by another process."_s);
         parser.addHelpOption();
-        parser.addVersionOption();
+        // not addVersionOption(): it takes -v, which the design gives to --verbose
+        const QCommandLineOption version(u"version"_s, u"Print the version and exit."_s);
+        parser.addOption(version);
         parser.addPositionalArgument(u"serve"_s, u"The subcommand."_s, u"serve"_s);
         const QCommandLineOption backend(u"backend"_s, u"Backend: local (the embedded local cloud; emulator and gcp come with the pipeline)."_s, u"local|emulator|gcp"_s, u"local"_s);
         const QCommandLineOption dataDir(u"data-dir"_s, u"Data folder of the local cloud (env AQUEDUCT_DATA_DIR; default %1)."_s.arg(defaultDataDir()), u"dir"_s);
