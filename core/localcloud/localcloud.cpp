@@ -222,12 +222,14 @@ namespace Aq::LocalCloud
     {
         BigQueryService &bq = *m_bigQuery;
         const QByteArray &method = request.method;
-        const bool hasBody = method == "POST" || method == "PUT" || method == "PATCH";
-        Result<QJsonObject> body = JsonFields::parseObject(request.body);
-        if (hasBody && !body)
-            return respond(LocalResponse::error(body.error()));
-        const QJsonObject json = body ? *body : QJsonObject();
         const qsizetype n = rest.size();
+        // insertAll parses its own (large) body on the pool: never parse it here
+        const bool isInsertAll = n == 5 && rest[0] == u"datasets"_s && rest[2] == u"tables"_s && rest[4] == u"insertAll"_s;
+        const bool hasBody = !isInsertAll && (method == "POST" || method == "PUT" || method == "PATCH");
+        Result<QJsonObject> body = hasBody ? JsonFields::parseObject(request.body) : Result<QJsonObject>(QJsonObject());
+        if (!body)
+            return respond(LocalResponse::error(body.error()));
+        const QJsonObject json = *body;
         if (n == 0)
             return respond(LocalResponse::error(noRoute(request)));
         const QString collection = rest[0];
