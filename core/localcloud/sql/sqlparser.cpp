@@ -121,8 +121,18 @@ namespace Aq::LocalCloud::Sql
             {
                 if (m_depth <= MAX_EXPRESSION_DEPTH)
                     return false;
+                return failTooDeep(pos);
+            }
+
+            Q_NEVER_INLINE bool failTooDeep(SourcePos pos)
+            {
                 fail(invalidQuery(u"Expression is nested more than %1 levels deep"_s.arg(MAX_EXPRESSION_DEPTH), pos));
                 return true;
+            }
+
+            Q_NEVER_INLINE std::nullptr_t failUnsupportedToken(const char *what, const Token &token)
+            {
+                return failNull(unsupported(QLatin1StringView(what) + token.text, token.pos));
             }
 
             ExprPtr makeNode(ExprKind kind, SourcePos pos)
@@ -141,8 +151,10 @@ namespace Aq::LocalCloud::Sql
                 for (const ExprPtr &arg : node->args)
                     depth = std::max(depth, arg->depth);
                 node->depth = depth + 1;
-                if (node->depth > MAX_EXPRESSION_DEPTH)
-                    return failNull(invalidQuery(u"Expression is nested more than %1 levels deep"_s.arg(MAX_EXPRESSION_DEPTH), node->pos));
+                if (node->depth > MAX_EXPRESSION_DEPTH) {
+                    failTooDeep(node->pos);
+                    return nullptr;
+                }
                 return node;
             }
 
@@ -529,6 +541,14 @@ namespace Aq::LocalCloud::Sql
                 if (!left)
                     return nullptr;
                 const Token &token = peek();
+                if (token.type != TokenType::Symbol && token.type != TokenType::Keyword)
+                    return left;
+                return parseComparisonRest(std::move(left));
+            }
+
+            Q_NEVER_INLINE ExprPtr parseComparisonRest(ExprPtr left)
+            {
+                const Token &token = peek();
                 static const QHash<QString, BinaryOp> comparisons {
                     {u"="_s, BinaryOp::Equal},      {u"!="_s, BinaryOp::NotEqual},  {u"<>"_s, BinaryOp::NotEqual},
                     {u"<"_s, BinaryOp::Less},       {u"<="_s, BinaryOp::LessEqual}, {u">"_s, BinaryOp::Greater},
@@ -650,7 +670,7 @@ namespace Aq::LocalCloud::Sql
                     return nullptr;
                 const Token &token = peek();
                 if (token.isSymbol("|") || token.isSymbol("&") || token.isSymbol("^") || token.isSymbol("<<") || token.isSymbol(">>"))
-                    return failNull(unsupported(u"bitwise operator %1"_s.arg(token.text), token.pos));
+                    return failUnsupportedToken("bitwise operator ", token);
                 return left;
             }
 
@@ -663,7 +683,7 @@ namespace Aq::LocalCloud::Sql
                     if (!right)
                         return nullptr;
                     ExprPtr node = makeNode(ExprKind::Binary, left->pos);
-                    node->binaryOp = op.text == u"+"_s ? BinaryOp::Add : BinaryOp::Subtract;
+                    node->binaryOp = op.isSymbol("+") ? BinaryOp::Add : BinaryOp::Subtract;
                     node->args.push_back(std::move(left));
                     node->args.push_back(std::move(right));
                     left = finish(std::move(node));
@@ -680,7 +700,7 @@ namespace Aq::LocalCloud::Sql
                     if (!right)
                         return nullptr;
                     ExprPtr node = makeNode(ExprKind::Binary, left->pos);
-                    node->binaryOp = op.text == u"*"_s ? BinaryOp::Multiply : op.text == u"/"_s ? BinaryOp::Divide : BinaryOp::Concat;
+                    node->binaryOp = op.isSymbol("*") ? BinaryOp::Multiply : op.isSymbol("/") ? BinaryOp::Divide : BinaryOp::Concat;
                     node->args.push_back(std::move(left));
                     node->args.push_back(std::move(right));
                     left = finish(std::move(node));
@@ -692,7 +712,7 @@ namespace Aq::LocalCloud::Sql
             {
                 const Token &token = peek();
                 if (token.isSymbol("~"))
-                    return failNull(unsupported(u"bitwise operator ~"_s, token.pos));
+                    return failUnsupportedToken("bitwise operator ", token);
                 if (!token.isSymbol("-") && !token.isSymbol("+"))
                     return parsePostfix();
                 DepthGuard guard(*this);
@@ -700,12 +720,8 @@ namespace Aq::LocalCloud::Sql
                 if (tooDeep(token.pos))
                     return nullptr;
                 // -9223372036854775808 only exists as a literal with its sign
-                if (token.isSymbol("-") && (peek().type == TokenType::Integer || peek().type == TokenType::Float)) {
-                    const Token &literal = advance();
-                    ExprPtr node = makeNode(literal.type == TokenType::Integer ? ExprKind::IntLiteral : ExprKind::FloatLiteral, token.pos);
-                    node->text = u'-' + literal.text;
-                    return finishPostfix(std::move(node));
-                }
+                if (token.isSymbol("-") && (peek().type == TokenType::Integer || peek().type == TokenType::Float))
+                    return parseNegativeLiteral(token.pos);
                 ExprPtr operand = parseUnary();
                 if (!operand)
                     return nullptr;
@@ -713,6 +729,14 @@ namespace Aq::LocalCloud::Sql
                 node->unaryOp = token.isSymbol("-") ? UnaryOp::Minus : UnaryOp::Plus;
                 node->args.push_back(std::move(operand));
                 return finish(std::move(node));
+            }
+
+            Q_NEVER_INLINE ExprPtr parseNegativeLiteral(SourcePos minus)
+            {
+                const Token &literal = advance();
+                ExprPtr node = makeNode(literal.type == TokenType::Integer ? ExprKind::IntLiteral : ExprKind::FloatLiteral, minus);
+                node->text = u'-' + literal.text;
+                return finishPostfix(std::move(node));
             }
 
             ExprPtr parsePostfix()
@@ -726,6 +750,14 @@ namespace Aq::LocalCloud::Sql
             ExprPtr finishPostfix(ExprPtr node)
             {
                 const Token &token = peek();
+                if (token.type != TokenType::Symbol)
+                    return node;
+                return checkPostfix(std::move(node));
+            }
+
+            Q_NEVER_INLINE ExprPtr checkPostfix(ExprPtr node)
+            {
+                const Token &token = peek();
                 if (token.isSymbol("["))
                     return failNull(unsupported(u"array subscript"_s, token.pos));
                 if (token.isSymbol(".")) {
@@ -736,7 +768,21 @@ namespace Aq::LocalCloud::Sql
                 return node;
             }
 
+            // The descent recurses through parsePrimary and the operator levels for every nesting level, so these
+            // stay small and everything else is out of line: 200 levels must fit a worker thread's stack.
             ExprPtr parsePrimary()
+            {
+                const Token &token = peek();
+                if (token.isSymbol("("))
+                    return parseParenthesized();
+                if (token.type == TokenType::Identifier || token.type == TokenType::QuotedIdentifier)
+                    return parseIdentifierPrimary();
+                if (token.type == TokenType::Keyword)
+                    return parseKeywordPrimary();
+                return parseOtherPrimary();
+            }
+
+            Q_NEVER_INLINE ExprPtr parseOtherPrimary()
             {
                 const Token &token = peek();
                 switch (token.type) {
@@ -790,7 +836,7 @@ namespace Aq::LocalCloud::Sql
                 return failNull(unexpected(token));
             }
 
-            ExprPtr parseParenthesized()
+            Q_NEVER_INLINE ExprPtr parseParenthesized()
             {
                 const Token &open = advance();
                 if (peek().isKeyword("SELECT") || peek().isKeyword("WITH"))
@@ -805,7 +851,7 @@ namespace Aq::LocalCloud::Sql
                 return inner;
             }
 
-            ExprPtr parseKeywordPrimary()
+            Q_NEVER_INLINE ExprPtr parseKeywordPrimary()
             {
                 const Token &token = peek();
                 if (token.isKeyword("TRUE") || token.isKeyword("FALSE")) {
@@ -841,7 +887,7 @@ namespace Aq::LocalCloud::Sql
                 return failNull(unexpected(token));
             }
 
-            ExprPtr parseIdentifierPrimary()
+            Q_NEVER_INLINE ExprPtr parseIdentifierPrimary()
             {
                 const Token &first = peek();
                 if (first.type == TokenType::Identifier) {
@@ -889,7 +935,7 @@ namespace Aq::LocalCloud::Sql
                 return node;
             }
 
-            ExprPtr parseFunctionCall(ExprPtr node)
+            Q_NEVER_INLINE ExprPtr parseFunctionCall(ExprPtr node)
             {
                 DepthGuard guard(*this);
                 if (tooDeep(node->pos))
@@ -937,7 +983,7 @@ namespace Aq::LocalCloud::Sql
                 return finishPostfix(std::move(node));
             }
 
-            ExprPtr parseCast()
+            Q_NEVER_INLINE ExprPtr parseCast()
             {
                 DepthGuard guard(*this);
                 const Token &castToken = advance();
@@ -969,7 +1015,7 @@ namespace Aq::LocalCloud::Sql
                 return finishPostfix(std::move(node));
             }
 
-            ExprPtr parseInterval()
+            Q_NEVER_INLINE ExprPtr parseInterval()
             {
                 DepthGuard guard(*this);
                 const Token &intervalToken = advance();

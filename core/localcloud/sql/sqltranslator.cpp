@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QSet>
 
 #include "core/common/timeutil.h"
 #include "core/localcloud/sql/sqlast.h"
@@ -166,19 +167,40 @@ namespace Aq::LocalCloud
             return Time::parseTimestamp(text);
         }
 
-        std::optional<SqlValue> parseNumericText(const QString &text)
+        // NUMERIC and BIGNUMERIC are stored as their exact decimal text, normalized (no exponent, no leading
+        // zeros, no trailing fraction zeros, no "-0"), as the row codec writes them; literals and parameters
+        // are bound the same way. nullopt when not a number or beyond the type's precision.
+        std::optional<SqlValue> parseNumericText(const QString &text, bool big)
         {
-            static const QRegularExpression pattern(u"^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?\\s*$"_s);
-            if (!pattern.match(text).hasMatch())
+            static const QRegularExpression pattern(u"^\\s*([+-]?)(\\d*)(?:\\.(\\d*))?(?:[eE]([+-]?\\d{1,4}))?\\s*$"_s);
+            const QRegularExpressionMatch m = pattern.match(text);
+            if (!m.hasMatch() || (m.capturedView(2).isEmpty() && m.capturedView(3).isEmpty()))
                 return std::nullopt;
-            bool ok = false;
-            const qlonglong integer = text.trimmed().toLongLong(&ok);
-            if (ok)
-                return SqlValue {qint64(integer)};
-            const double value = text.trimmed().toDouble(&ok);
-            if (!ok || !std::isfinite(value))
+            QString digits = m.captured(2) + m.captured(3);
+            qsizetype point = m.capturedView(2).size() + m.captured(4).toInt();
+            if (point < -100 || point > digits.size() + 100)
                 return std::nullopt;
-            return SqlValue {value};
+            while (point < 0) {
+                digits.prepend(u'0');
+                ++point;
+            }
+            while (point > digits.size())
+                digits.append(u'0');
+            QString integer = digits.left(point);
+            QString fraction = digits.mid(point);
+            while (integer.size() > 1 && integer.startsWith(u'0'))
+                integer.remove(0, 1);
+            if (integer.isEmpty())
+                integer = u"0"_s;
+            while (fraction.endsWith(u'0'))
+                fraction.chop(1);
+            if ((integer != u"0"_s && integer.size() > (big ? 38 : 29)) || fraction.size() > (big ? 38 : 9))
+                return std::nullopt;
+            const bool zero = integer == u"0"_s && fraction.isEmpty();
+            QString out = (m.captured(1) == u"-"_s && !zero) ? u"-"_s + integer : integer;
+            if (!fraction.isEmpty())
+                out += u'.' + fraction;
+            return SqlValue {out};
         }
 
         std::optional<double> parseFloatText(const QString &text)
@@ -465,14 +487,14 @@ namespace Aq::LocalCloud
                         return fail(invalidQuery(u"Dot-star is not supported for type %1"_s.arg(typeOfField(m_table->schema.fields[index]).name()),
                                                  item.starQualifierPos));
                     }
-                    QList<int> excluded;
+                    QSet<int> excluded;
                     for (int i = 0; i < item.exceptColumns.size(); ++i) {
                         const int index = m_table->schema.indexOf(item.exceptColumns[i]);
                         if (index < 0)
                             return fail(invalidQuery(u"Column %1 in SELECT * EXCEPT list does not exist"_s.arg(item.exceptColumns[i]), item.exceptPos[i]));
                         if (excluded.contains(index))
                             return fail(invalidQuery(u"Duplicate column %1 in SELECT * EXCEPT list"_s.arg(item.exceptColumns[i]), item.exceptPos[i]));
-                        excluded.append(index);
+                        excluded.insert(index);
                     }
                     int added = 0;
                     for (int i = 0; i < m_table->schema.fields.size(); ++i) {
@@ -1045,7 +1067,7 @@ namespace Aq::LocalCloud
                     r.type = scalar(e->name == u"DATE"_s ? FieldType::Date : e->name == u"TIME"_s ? FieldType::Time : FieldType::Datetime);
                     r.constant = SqlValue {*text};
                 } else if (e->name == u"NUMERIC"_s || e->name == u"BIGNUMERIC"_s) {
-                    const std::optional<SqlValue> value = parseNumericText(e->text);
+                    const std::optional<SqlValue> value = parseNumericText(e->text, e->name == u"BIGNUMERIC"_s);
                     if (!value)
                         return fail(invalidQuery(invalid, e->pos));
                     r.type = scalar(e->name == u"NUMERIC"_s ? FieldType::Numeric : FieldType::BigNumeric);
@@ -1119,7 +1141,7 @@ namespace Aq::LocalCloud
                 }
                 case FieldType::Numeric:
                 case FieldType::BigNumeric: {
-                    const std::optional<SqlValue> value = parseNumericText(text);
+                    const std::optional<SqlValue> value = parseNumericText(text, parameter->type == FieldType::BigNumeric);
                     if (!value)
                         return fail(invalidQuery(invalid, e->pos));
                     r.constant = value;
@@ -1767,6 +1789,22 @@ namespace Aq::LocalCloud
                 return f;
             }
 
+            // NUMERIC/BIGNUMERIC values are the exact decimal as text (columns, literals, parameters) or REAL
+            // (computed); wherever SQLite compares or computes, they go through REAL. Grouping, DISTINCT and
+            // output keep the text, so they stay exact.
+            static Fragment number(const Expr *e, const Fragment &f)
+            {
+                const SqlType &type = e->resolved.type;
+                if (!type.is(FieldType::Numeric) && !type.is(FieldType::BigNumeric))
+                    return f;
+                return call(u"CAST(%1 AS REAL)"_s.arg(f.sql), {&f}, 3, 1);
+            }
+
+            Fragment emitNumber(const Expr *e)
+            {
+                return number(e, emitExpr(e));
+            }
+
             bool sizeExceeded(const Fragment &f)
             {
                 if (f.sql.size() <= MAX_SQL_CHARS)
@@ -1839,7 +1877,7 @@ namespace Aq::LocalCloud
                 case ExprKind::AliasRef:
                     return emitExpr(r.alias);
                 case ExprKind::Unary: {
-                    const Fragment operandSql = emitExpr(e->args[0].get());
+                    const Fragment operandSql = emitNumber(e->args[0].get());
                     if (e->unaryOp == UnaryOp::Plus)
                         return operandSql;
                     const Fragment o = operand(operandSql, PREC_UNARY);
@@ -1860,11 +1898,11 @@ namespace Aq::LocalCloud
                     return Fragment {u"NOT "_s + o.sql, PREC_NOT, o.stack + 2, o.tree + 1};
                 }
                 case ExprKind::In: {
-                    const Fragment value = operand(emitExpr(e->args[0].get()), PREC_EQUALITY + 1);
+                    const Fragment value = operand(emitNumber(e->args[0].get()), PREC_EQUALITY + 1);
                     QStringList items;
                     Fragment f {QString(), PREC_EQUALITY, value.stack, value.tree + 1};
                     for (size_t i = 1; i < e->args.size(); ++i) {
-                        const Fragment item = emitExpr(e->args[i].get());
+                        const Fragment item = emitNumber(e->args[i].get());
                         items.append(item.sql);
                         f.stack = std::max(f.stack, item.stack + 6);
                         f.tree = std::max(f.tree, item.tree + 1);
@@ -1875,9 +1913,9 @@ namespace Aq::LocalCloud
                     return f;
                 }
                 case ExprKind::Between: {
-                    const Fragment value = operand(emitExpr(e->args[0].get()), PREC_EQUALITY + 1);
-                    const Fragment low = operand(emitExpr(e->args[1].get()), PREC_EQUALITY + 1);
-                    const Fragment high = operand(emitExpr(e->args[2].get()), PREC_EQUALITY + 1);
+                    const Fragment value = operand(emitNumber(e->args[0].get()), PREC_EQUALITY + 1);
+                    const Fragment low = operand(emitNumber(e->args[1].get()), PREC_EQUALITY + 1);
+                    const Fragment high = operand(emitNumber(e->args[2].get()), PREC_EQUALITY + 1);
                     return Fragment {value.sql + (e->negated ? u" NOT BETWEEN "_s : u" BETWEEN "_s) + low.sql + u" AND "_s + high.sql, PREC_EQUALITY,
                                      std::max({value.stack, low.stack + 4, high.stack + 6}), std::max({value.tree, low.tree, high.tree}) + 1};
                 }
@@ -1899,8 +1937,8 @@ namespace Aq::LocalCloud
                                      value.tree + 1};
                 }
                 case ExprKind::IsDistinct: {
-                    const Fragment left = emitExpr(e->args[0].get());
-                    const Fragment right = emitExpr(e->args[1].get());
+                    const Fragment left = emitNumber(e->args[0].get());
+                    const Fragment right = emitNumber(e->args[1].get());
                     return binary(left, e->negated ? u"IS"_s : u"IS NOT"_s, right, PREC_EQUALITY, false);
                 }
                 case ExprKind::Function:
@@ -1916,8 +1954,8 @@ namespace Aq::LocalCloud
 
             Fragment emitBinary(const Expr *e)
             {
-                const Fragment left = emitExpr(e->args[0].get());
-                const Fragment right = emitExpr(e->args[1].get());
+                const Fragment left = emitNumber(e->args[0].get());
+                const Fragment right = emitNumber(e->args[1].get());
                 switch (e->binaryOp) {
                 case BinaryOp::Equal: return binary(left, u"="_s, right, PREC_EQUALITY, false);
                 case BinaryOp::NotEqual: return binary(left, u"<>"_s, right, PREC_EQUALITY, false);
@@ -1964,7 +2002,8 @@ namespace Aq::LocalCloud
                     const QString function = sqliteNames.value(name);
                     if (e->star)
                         return atom(function + u"(*)"_s);
-                    const Fragment arg = emitExpr(e->args[0].get());
+                    // COUNT(DISTINCT x) compares the stored values; the others compute on numbers
+                    const Fragment arg = name == u"COUNT"_s ? emitExpr(e->args[0].get()) : emitNumber(e->args[0].get());
                     return call(function + u'(' + (e->distinct ? u"DISTINCT "_s : QString()) + arg.sql + u')', {&arg}, 4, 1);
                 }
                 if (name == u"CURRENT_TIMESTAMP"_s || name == u"CURRENT_DATE"_s)
@@ -2056,9 +2095,17 @@ namespace Aq::LocalCloud
                     return Fragment {u"%1 * %2"_s.arg(n.sql).arg(unit), PREC_MULTIPLY, n.stack + 3, n.tree + 1};
                 }
                 if (name == u"COALESCE"_s || name == u"IFNULL"_s) {
-                    std::vector<Fragment> args;
+                    // a NUMERIC result mixing decimal text with other numbers goes all REAL, so that equal values
+                    // group together
+                    bool mixed = false;
                     for (const ExprPtr &arg : e->args)
-                        args.push_back(emitExpr(arg.get()));
+                        mixed = mixed || !(arg->resolved.type == r.type);
+                    const bool decimal = r.type.is(FieldType::Numeric) || r.type.is(FieldType::BigNumeric);
+                    std::vector<Fragment> args;
+                    for (const ExprPtr &arg : e->args) {
+                        const Fragment a = emitExpr(arg.get());
+                        args.push_back(decimal && mixed ? call(u"CAST(%1 AS REAL)"_s.arg(a.sql), {&a}, 3, 1) : a);
+                    }
                     if (args.size() == 1)
                         return args.front();
                     return callList(name == u"IFNULL"_s ? u"ifnull"_s : u"coalesce"_s, args);
@@ -2069,10 +2116,10 @@ namespace Aq::LocalCloud
                         args.push_back(emitExpr(arg.get()));
                     return emitChain(args, 0, args.size(), u"||"_s, PREC_CONCAT);
                 }
-                if (name == u"LENGTH"_s || name == u"ABS"_s) {
-                    const Fragment arg = emitExpr(e->args[0].get());
-                    return callList(name.toLower(), {arg});
-                }
+                if (name == u"LENGTH"_s)
+                    return callList(u"length"_s, {emitExpr(e->args[0].get())});
+                if (name == u"ABS"_s)
+                    return callList(u"abs"_s, {emitNumber(e->args[0].get())});
                 fail(unsupported(u"function %1"_s.arg(name), e->pos));
                 return Fragment {};
             }
@@ -2087,12 +2134,16 @@ namespace Aq::LocalCloud
             Fragment emitCast(const Expr *e)
             {
                 const Expr *argExpr = e->args[0].get();
-                const Fragment arg = emitExpr(argExpr);
-                switch (CastKind(e->resolved.castKind)) {
+                const CastKind kind = CastKind(e->resolved.castKind);
+                const bool computes = kind == CastKind::ToInteger || kind == CastKind::ToReal;
+                const Fragment arg = computes ? emitNumber(argExpr) : emitExpr(argExpr);
+                switch (kind) {
                 case CastKind::Identity:
                 case CastKind::Constant:
                     return arg;
                 case CastKind::ToReal:
+                    if (argExpr->resolved.type.is(FieldType::Numeric) || argExpr->resolved.type.is(FieldType::BigNumeric))
+                        return arg;   // number() made it REAL already
                     return call(u"CAST(%1 AS REAL)"_s.arg(arg.sql), {&arg}, 3, 1);
                 case CastKind::ToText:
                     return call(u"CAST(%1 AS TEXT)"_s.arg(arg.sql), {&arg}, 3, 1);
@@ -2189,7 +2240,7 @@ namespace Aq::LocalCloud
                 }
                 QStringList order;
                 for (const auto &[key, item] : m_orderKeys) {
-                    const Fragment f = emitExpr(key);
+                    const Fragment f = emitNumber(key);
                     if (!checkLimits(f, item->expr->pos))
                         return false;
                     QString term = f.sql + (item->descending ? u" DESC"_s : QString());

@@ -1,0 +1,1 @@
+SELECT event_type, COUNT(*) AS n, COUNT(DISTINCT amount), SUM(amount), AVG(score), MIN(timestamp), MAX(day) FROM t GROUP BY 1 HAVING n > 1 ORDER BY n DESC NULLS LAST

@@ -1,0 +1,1 @@
+SELECT e.event_id AS id, e.* EXCEPT (tags, info), t2 FROM `p`.`d`.`t` AS e, d.t2

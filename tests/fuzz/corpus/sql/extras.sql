@@ -1,0 +1,1 @@
+SELECT COALESCE(event_type, 'none'), IFNULL(amount, 0), CONCAT(event_id, '-', event_type), LENGTH(payload), ABS(amount), amount / 2, -amount, event_id || 'x', flag IS NOT TRUE, amount IS DISTINCT FROM NULL FROM d.t

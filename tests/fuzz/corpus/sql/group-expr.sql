@@ -1,0 +1,1 @@
+SELECT TIMESTAMP_TRUNC(timestamp, DAY) AS day, amount > 0 AS pos, COUNT(*) FROM d.t GROUP BY day, pos ORDER BY 1, 2

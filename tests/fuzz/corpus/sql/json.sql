@@ -1,0 +1,1 @@
+SELECT JSON_VALUE(event_data, '$.a'), JSON_QUERY(event_data, '$.b[1]'), JSON_VALUE(event_data, @path), JSON_VALUE('{"x":"y"}', '$."x"') FROM d.t WHERE JSON_VALUE(event_data, "$['c']") = 'x'

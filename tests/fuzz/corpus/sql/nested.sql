@@ -1,0 +1,1 @@
+SELECT ((((((((amount + 1) * 2) - 3) / 4)))))) , NOT NOT NOT flag, - - - amount, ABS(ABS(ABS(amount))) FROM d.t

@@ -1,0 +1,1 @@
+SELECT @n, @s, @ts, @f, @b, @d, @j, @num, @by, @nul, @S = 'x' FROM d.t WHERE timestamp > @s AND day = @d

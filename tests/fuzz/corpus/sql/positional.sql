@@ -1,0 +1,1 @@
+SELECT event_id FROM d.t WHERE amount > ? AND event_type = ? AND timestamp > ? LIMIT 10 OFFSET 1

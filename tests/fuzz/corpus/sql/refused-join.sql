@@ -1,0 +1,1 @@
+SELECT * FROM d.t JOIN d.u USING (event_id) UNION ALL SELECT 1

@@ -1,0 +1,1 @@
+WITH x AS (SELECT 1) SELECT CASE WHEN a THEN 1 END, info.a, tags[OFFSET(0)], @arr, @st, ARRAY(SELECT 1), COUNT(*) OVER () FROM x

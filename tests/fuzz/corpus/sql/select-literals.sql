@@ -1,0 +1,1 @@
+SELECT 1, 'a\'b', "x", TRUE, NULL, 2.5e3, -9223372036854775808, 0x1F, b'\x01', r'raw\n', '''tri'ple'''

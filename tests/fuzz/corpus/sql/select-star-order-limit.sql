@@ -1,0 +1,1 @@
+SELECT * FROM `p.d.t` ORDER BY timestamp DESC LIMIT 100

@@ -1,0 +1,1 @@
+SELECT DISTINCT event_type FROM d.s ORDER BY event_type;

@@ -1,0 +1,1 @@
+SELECT '\u00e9\U0001F600', `event_id` FROM d.`t` WHERE event_type = 'héllo'

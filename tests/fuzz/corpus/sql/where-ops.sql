@@ -1,0 +1,1 @@
+select event_id from d.t where amount > 5 and (flag or not flag) and amount between -1 and 10 and event_type in ('a', 'b') and event_type not like 'c%' and score is not null
