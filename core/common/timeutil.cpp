@@ -71,8 +71,55 @@ namespace Aq::Time
         return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
     }
 
+    namespace
+    {
+        // "YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z", what Google's clients and the seeds send: parsed without the
+        // regular expression, which costs microseconds per value on the ingest path.
+        std::optional<qint64> parseCommonRfc3339(QStringView text)
+        {
+            const qsizetype n = text.size();
+            if (n < 20 || n > 30 || text[n - 1] != u'Z' || text[4] != u'-' || text[7] != u'-' || (text[10] != u'T' && text[10] != u't' && text[10] != u' ')
+                || text[13] != u':' || text[16] != u':')
+                return std::nullopt;
+            auto digits = [&](qsizetype from, qsizetype count, int &value) {
+                value = 0;
+                for (qsizetype i = from; i < from + count; ++i) {
+                    const char16_t c = text[i].unicode();
+                    if (c < u'0' || c > u'9')
+                        return false;
+                    value = value * 10 + (c - u'0');
+                }
+                return true;
+            };
+            int y = 0, mo = 0, d = 0, hh = 0, mm = 0, ss = 0;
+            if (!digits(0, 4, y) || !digits(5, 2, mo) || !digits(8, 2, d) || !digits(11, 2, hh) || !digits(14, 2, mm) || !digits(17, 2, ss))
+                return std::nullopt;
+            qint64 fraction = 0;
+            if (n > 20) {
+                if (text[19] != u'.' || n - 21 > 9 || n - 21 < 1)
+                    return std::nullopt;
+                int value = 0;
+                for (qsizetype i = 20; i < n - 1; ++i) {
+                    if (!digits(i, 1, value))
+                        return std::nullopt;
+                    if (i < 26)
+                        fraction = fraction * 10 + value;
+                }
+                for (qsizetype i = qMin<qsizetype>(n - 1, 26); i < 26; ++i)
+                    fraction *= 10;
+            } else if (text[19] != u'Z') {
+                return std::nullopt;
+            }
+            if (!validDate(y, mo, d) || hh > 23 || mm > 59 || ss > 60)
+                return std::nullopt;
+            return daysFromCivil(y, unsigned(mo), unsigned(d)) * MICROS_PER_DAY + (hh * 3600LL + mm * 60LL + qMin(ss, 59)) * MICROS_PER_SECOND + fraction;
+        }
+    }
+
     std::optional<qint64> parseTimestamp(const QString &text)
     {
+        if (const std::optional<qint64> common = parseCommonRfc3339(text))
+            return common;
         const QRegularExpressionMatch m = timestampPattern().match(text);
         if (!m.hasMatch()) {
             // seconds since the epoch, as BigQuery accepts in insertAll

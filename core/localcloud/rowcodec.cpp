@@ -2,6 +2,10 @@
 
 #include <cmath>
 
+#include <simdjson.h>
+
+#include <QHash>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -356,11 +360,124 @@ namespace Aq::LocalCloud::RowCodec
         }
     }
 
+    namespace
+    {
+        // One top-level field of a row, in the storage encoding; problems go to `errors`.
+        void encodeField(const TableField &field, const QJsonValue &value, EncodedRow &out, qsizetype index)
+        {
+            if (field.isRepeated() || field.type == FieldType::Record) {
+                const QJsonValue nested = encodeNested(field, value, field.name, 0, out.errors);
+                if (!nested.isNull())
+                    out.values[index] = QString::fromUtf8(compactJson(nested));
+                return;
+            }
+            if (value.isNull()) {
+                if (field.isRequired())
+                    out.errors.append({field.name, u"Missing required field: %1."_s.arg(field.name)});
+                return;
+            }
+            if (value.isArray()) {
+                out.errors.append({field.name, u"Array specified for non-repeated field: %1."_s.arg(field.name)});
+                return;
+            }
+            QString problem;
+            std::optional<SqlValue> v = encodeScalar(field, value, false, &problem);
+            if (!v) {
+                out.errors.append({field.name, describe(problem, field.name, value, field.type)});
+                return;
+            }
+            out.values[index] = std::move(*v);
+        }
+
+        void finishRow(const BigQuery::TableSchema &schema, const QList<char> &seen, EncodedRow &out)
+        {
+            for (qsizetype i = 0; i < schema.fields.size(); ++i) {
+                if (seen[i])
+                    continue;
+                const TableField &field = schema.fields[i];
+                if (field.isRepeated())
+                    out.values[i] = u"[]"_s;
+                else if (field.isRequired())
+                    out.errors.append({field.name, u"Missing required field: %1."_s.arg(field.name)});
+            }
+        }
+
+        // simdjson's view of a value as a QJsonValue: the slow path, for everything the fast one leaves.
+        QJsonValue toQJsonValue(simdjson::dom::element element)
+        {
+            const std::string text = simdjson::minify(element);
+            const QJsonDocument document = QJsonDocument::fromJson("[" + QByteArray::fromRawData(text.data(), qsizetype(text.size())) + "]");
+            return document.array().at(0);
+        }
+
+        // The common cases, straight from simdjson: no QJsonValue, no regular expression.
+        bool encodeFast(const TableField &field, simdjson::dom::element element, SqlValue &out)
+        {
+            if (field.isRepeated() || field.type == FieldType::Record)
+                return false;
+            using simdjson::dom::element_type;
+            const element_type type = element.type();
+            switch (field.type) {
+            case FieldType::String:
+                if (type != element_type::STRING)
+                    return false;
+                {
+                    const std::string_view text = element.get_string().value_unsafe();
+                    out = QString::fromUtf8(text.data(), qsizetype(text.size()));
+                }
+                return true;
+            case FieldType::Int64:
+                if (type == element_type::INT64) {
+                    out = qint64(element.get_int64().value_unsafe());
+                    return true;
+                }
+                return false;
+            case FieldType::Float64:
+                if (type == element_type::DOUBLE || type == element_type::INT64) {
+                    out = element.get_double().value_unsafe();
+                    return true;
+                }
+                return false;
+            case FieldType::Bool:
+                if (type != element_type::BOOL)
+                    return false;
+                out = qint64(element.get_bool().value_unsafe() ? 1 : 0);
+                return true;
+            case FieldType::Timestamp:
+                if (type == element_type::STRING) {
+                    const std::string_view text = element.get_string().value_unsafe();
+                    const std::optional<qint64> micros = Time::parseTimestamp(QString::fromLatin1(text.data(), qsizetype(text.size())));
+                    if (!micros)
+                        return false;
+                    out = *micros;
+                    return true;
+                }
+                if (type == element_type::INT64 || type == element_type::DOUBLE) {
+                    const double seconds = element.get_double().value_unsafe();
+                    if (!std::isfinite(seconds) || std::fabs(seconds) >= 253402300800.0)
+                        return false;
+                    out = qint64(std::llround(seconds * 1e6));
+                    return true;
+                }
+                return false;
+            case FieldType::Json:
+                if (type == element_type::OBJECT || type == element_type::ARRAY) {
+                    const std::string text = simdjson::minify(element);
+                    out = QString::fromUtf8(text.data(), qsizetype(text.size()));
+                    return true;
+                }
+                return false;
+            default:
+                return false;
+            }
+        }
+    }
+
     EncodedRow encodeRow(const BigQuery::TableSchema &schema, const QJsonObject &row, bool ignoreUnknownValues)
     {
         EncodedRow out;
         out.values.resize(schema.fields.size());
-        QList<int> seen(schema.fields.size(), 0);
+        QList<char> seen(schema.fields.size(), 0);
         for (auto it = row.begin(); it != row.end(); ++it) {
             const int index = schema.indexOf(it.key());
             if (index < 0) {
@@ -369,71 +486,80 @@ namespace Aq::LocalCloud::RowCodec
                 continue;
             }
             seen[index] = 1;
-            const TableField &field = schema.fields[index];
-            const QJsonValue value = it.value();
-            if (field.isRepeated() || field.type == FieldType::Record) {
-                const QJsonValue nested = encodeNested(field, value, field.name, 0, out.errors);
-                if (!nested.isNull())
-                    out.values[index] = QString::fromUtf8(compactJson(nested));
-                continue;
-            }
-            if (value.isNull()) {
-                if (field.isRequired())
-                    out.errors.append({field.name, u"Missing required field: %1."_s.arg(field.name)});
-                continue;
-            }
-            if (value.isArray()) {
-                out.errors.append({field.name, u"Array specified for non-repeated field: %1."_s.arg(field.name)});
-                continue;
-            }
-            QString problem;
-            std::optional<SqlValue> v = encodeScalar(field, value, false, &problem);
-            if (!v) {
-                out.errors.append({field.name, describe(problem, field.name, value, field.type)});
-                continue;
-            }
-            out.values[index] = std::move(*v);
+            encodeField(schema.fields[index], it.value(), out, index);
         }
-        for (qsizetype i = 0; i < schema.fields.size(); ++i) {
-            if (seen[i])
-                continue;
-            const TableField &field = schema.fields[i];
-            if (field.isRepeated())
-                out.values[i] = u"[]"_s;
-            else if (field.isRequired())
-                out.errors.append({field.name, u"Missing required field: %1."_s.arg(field.name)});
-        }
+        finishRow(schema, seen, out);
         return out;
     }
 
     Result<DecodedInsert> decodeInsertAll(const BigQuery::TableSchema &schema, const QByteArray &body, int maxRows)
     {
-        Result<QJsonObject> request = JsonFields::parseObject(body, false);
-        if (!request)
-            return request.error();
-        if (request->contains(u"templateSuffix"_s))
+        // insertAll is the hot path of ingestion: simdjson parses the body in place, and the usual cell
+        // types go straight to storage values; anything unusual takes the QJsonValue path above.
+        thread_local simdjson::dom::parser parser;
+        simdjson::dom::element document;
+        if (const auto error = parser.parse(body.constData(), size_t(body.size())).get(document); error != simdjson::SUCCESS) {
+            if (body.trimmed().isEmpty())
+                return ApiError::invalidArgument(u"The request has no body; a JSON object is required."_s);
+            return ApiError::invalidArgument(u"Invalid JSON payload received. %1."_s.arg(QString::fromLatin1(simdjson::error_message(error))), u"parseError"_s);
+        }
+        simdjson::dom::object request;
+        if (document.get_object().get(request) != simdjson::SUCCESS)
+            return ApiError::invalidArgument(u"Invalid JSON payload received. The body must be a JSON object."_s, u"parseError"_s);
+        if (request["templateSuffix"].error() == simdjson::SUCCESS)
             return ApiError::invalidArgument(u"templateSuffix is not supported by the local cloud."_s);
-        const QJsonArray rows = request->value(u"rows"_s).toArray();
-        if (rows.isEmpty())
+        simdjson::dom::array rows;
+        if (request["rows"].get_array().get(rows) != simdjson::SUCCESS || rows.size() == 0)
             return ApiError::invalidArgument(u"No rows present in the request."_s);
-        if (rows.size() > maxRows)
+        if (rows.size() > size_t(maxRows))
             return ApiError::invalidArgument(u"too many rows present in the request, limit: %1 row count: %2."_s.arg(maxRows).arg(rows.size()));
         DecodedInsert decoded;
-        decoded.skipInvalidRows = request->value(u"skipInvalidRows"_s).toBool();
-        const bool ignoreUnknownValues = request->value(u"ignoreUnknownValues"_s).toBool();
-        decoded.rows.reserve(rows.size());
-        decoded.insertIds.reserve(rows.size());
-        for (const QJsonValue &value : rows) {
-            const QJsonObject row = value.toObject();
-            const QJsonValue json = row.value(u"json"_s);
-            EncodedRow e;
-            if (!json.isObject())
-                e.errors.append({QString(), u"The row has no \"json\" object."_s});
-            else
-                e = encodeRow(schema, json.toObject(), ignoreUnknownValues);
-            decoded.anyInvalid = decoded.anyInvalid || !e.errors.isEmpty();
-            decoded.insertIds.append(row.value(u"insertId"_s).toString());
-            decoded.rows.append(std::move(e));
+        bool flag = false;
+        decoded.skipInvalidRows = request["skipInvalidRows"].get_bool().get(flag) == simdjson::SUCCESS && flag;
+        flag = false;
+        const bool ignoreUnknownValues = request["ignoreUnknownValues"].get_bool().get(flag) == simdjson::SUCCESS && flag;
+
+        QHash<QString, int> indexByName;
+        for (qsizetype i = 0; i < schema.fields.size(); ++i)
+            indexByName.insert(schema.fields[i].name, int(i));
+        decoded.rows.reserve(qsizetype(rows.size()));
+        decoded.insertIds.reserve(qsizetype(rows.size()));
+        for (simdjson::dom::element rowElement : rows) {
+            EncodedRow out;
+            simdjson::dom::object row;
+            simdjson::dom::object json;
+            std::string_view insertId;
+            if (rowElement.get_object().get(row) == simdjson::SUCCESS)
+            {
+                const simdjson::error_code noInsertId = row["insertId"].get_string().get(insertId);
+                Q_UNUSED(noInsertId);   // rows without an insertId are not de-duplicated
+            }
+            decoded.insertIds.append(QString::fromUtf8(insertId.data(), qsizetype(insertId.size())));
+            if (row.size() == 0 || row["json"].get_object().get(json) != simdjson::SUCCESS) {
+                out.errors.append({QString(), u"The row has no \"json\" object."_s});
+                decoded.anyInvalid = true;
+                decoded.rows.append(std::move(out));
+                continue;
+            }
+            out.values.resize(schema.fields.size());
+            QList<char> seen(schema.fields.size(), 0);
+            for (const auto field : json) {
+                const QString name = QString::fromUtf8(field.key.data(), qsizetype(field.key.size()));
+                int index = indexByName.value(name, -1);
+                if (index < 0)
+                    index = schema.indexOf(name);   // names are case-insensitive
+                if (index < 0) {
+                    if (!ignoreUnknownValues)
+                        out.errors.append({name, u"no such field: %1."_s.arg(name)});
+                    continue;
+                }
+                seen[index] = 1;
+                if (!encodeFast(schema.fields[index], field.value, out.values[index]))
+                    encodeField(schema.fields[index], toQJsonValue(field.value), out, index);
+            }
+            finishRow(schema, seen, out);
+            decoded.anyInvalid = decoded.anyInvalid || !out.errors.isEmpty();
+            decoded.rows.append(std::move(out));
         }
         return decoded;
     }

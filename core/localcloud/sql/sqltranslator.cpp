@@ -4,6 +4,7 @@
 #include <limits>
 
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSet>
@@ -68,7 +69,6 @@ namespace Aq::LocalCloud
             PREC_EQUALITY = 35,     // = <> IS IN LIKE BETWEEN ISNULL
             PREC_RELATIONAL = 40,   // < <= > >=
             PREC_ESCAPE = 45,
-            PREC_BITWISE = 50,
             PREC_ADD = 60,
             PREC_MULTIPLY = 70,
             PREC_CONCAT = 80,       // || -> ->>
@@ -407,10 +407,8 @@ namespace Aq::LocalCloud
                 }
                 if (!resolveOrderBy())
                     return false;
-                for (const auto &[key, order] : m_orderKeys) {
-                    Q_UNUSED(order)
-                    m_aggregate = m_aggregate || key->resolved.containsAggregate;
-                }
+                for (const auto &orderKey : m_orderKeys)
+                    m_aggregate = m_aggregate || orderKey.first->resolved.containsAggregate;
                 if (!checkAggregation() || !checkDistinct() || !resolveLimit() || !buildSchema())
                     return false;
                 return true;
@@ -713,9 +711,8 @@ namespace Aq::LocalCloud
                 }
                 if (m_statement.having && !checkVisible(m_statement.having.get(), m_groupKeys, CheckMode::Grouped, Clause::Having))
                     return false;
-                for (const auto &[key, order] : m_orderKeys) {
-                    Q_UNUSED(order)
-                    if (!checkVisible(key, m_groupKeys, CheckMode::Grouped, Clause::OrderBy))
+                for (const auto &orderKey : m_orderKeys) {
+                    if (!checkVisible(orderKey.first, m_groupKeys, CheckMode::Grouped, Clause::OrderBy))
                         return false;
                 }
                 return true;
@@ -733,9 +730,8 @@ namespace Aq::LocalCloud
                                                  column.pos));
                     shown.push_back(column.expr);
                 }
-                for (const auto &[key, order] : m_orderKeys) {
-                    Q_UNUSED(order)
-                    if (!checkVisible(key, shown, CheckMode::Distinct, Clause::OrderBy))
+                for (const auto &orderKey : m_orderKeys) {
+                    if (!checkVisible(orderKey.first, shown, CheckMode::Distinct, Clause::OrderBy))
                         return false;
                 }
                 return true;
