@@ -1,6 +1,8 @@
 // BigQuery on a REST server (the local cloud): insertAll rows/s in batches of 500 into one table, then
 // the latency of the newest 100 rows by query (jobs.query, ORDER BY timestamp DESC LIMIT 100).
 //   benchbigquery --endpoint http://127.0.0.1:8080 [--rows 1000000] [--queries 200] [--in-flight 4]
+//   benchbigquery --in-process DIR ...   the same requests through the app's in-process route (no HTTP), as
+//                                        the console's own ingest pipeline reaches its embedded local cloud
 #include <algorithm>
 #include <cstdio>
 
@@ -11,6 +13,8 @@
 #include <QUuid>
 
 #include "benchclient.h"
+#include "core/localcloud/inprocessnetworkaccessmanager.h"
+#include "core/localcloud/localcloud.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -51,11 +55,26 @@ int main(int argc, char *argv[])
                        {u"rows"_s, u"rows to insert"_s, u"n"_s, u"1000000"_s},
                        {u"batch"_s, u"rows per insertAll"_s, u"n"_s, u"500"_s},
                        {u"queries"_s, u"newest-100 queries to time"_s, u"n"_s, u"200"_s},
-                       {u"in-flight"_s, u"requests in flight"_s, u"n"_s, u"4"_s}});
+                       {u"in-flight"_s, u"requests in flight"_s, u"n"_s, u"4"_s},
+                       {u"in-process"_s, u"run a local cloud in this process on DIR instead of using --endpoint"_s, u"dir"_s}});
     parser.process(app);
     const qint64 total = parser.value(u"rows"_s).toLongLong();
     const int batch = parser.value(u"batch"_s).toInt();
-    BenchClient client(QUrl(parser.value(u"endpoint"_s)));
+    std::unique_ptr<Aq::LocalCloud::LocalCloudHost> host;
+    std::unique_ptr<Aq::LocalCloud::InProcessNetworkAccessManager> inProcess;
+    QUrl endpoint(parser.value(u"endpoint"_s));
+    if (parser.isSet(u"in-process"_s)) {
+        Aq::LocalCloud::LocalCloudOptions options;
+        options.dataDir = parser.value(u"in-process"_s);
+        host = std::make_unique<Aq::LocalCloud::LocalCloudHost>(options);
+        if (const Aq::Status s = host->start(); !s) {
+            fprintf(stderr, "%s\n", qPrintable(s.error().message));
+            return 1;
+        }
+        inProcess = std::make_unique<Aq::LocalCloud::InProcessNetworkAccessManager>(host->cloud());
+        endpoint = Aq::LocalCloud::InProcessNetworkAccessManager::baseUrl();
+    }
+    BenchClient client(endpoint, inProcess.get());
     const QByteArray dataset = "bench_" + QUuid::createUuid().toString(QUuid::Id128).left(8).toLatin1();
     const QString base = u"/bigquery/v2/projects/bench/datasets"_s;
     client.call("POST", base, "{\"datasetReference\":{\"datasetId\":\"" + dataset + "\"}}");
@@ -112,8 +131,8 @@ int main(int argc, char *argv[])
     std::sort(latencies.begin(), latencies.end());
     const auto percentile = [&](double p) { return latencies.isEmpty() ? 0.0 : latencies[qMin(latencies.size() - 1, qsizetype(p * latencies.size()))]; };
     client.call("DELETE", base + u'/' + QString::fromLatin1(dataset) + u"?deleteContents=true"_s);
-    printf("{\"rows\":%lld,\"batch\":%d,\"insert_rows_per_s\":%.0f,\"inserted\":%lld,\"insert_failures\":%d,"
+    printf("{\"route\":\"%s\",\"rows\":%lld,\"batch\":%d,\"insert_rows_per_s\":%.0f,\"inserted\":%lld,\"insert_failures\":%d,"
            "\"newest100_query_ms_p50\":%.2f,\"newest100_query_ms_p99\":%.2f,\"queries\":%lld}\n",
-           total, batch, inserted / insertSeconds, inserted, failures, percentile(0.5), percentile(0.99), qint64(latencies.size()));
+           host ? "in-process" : "http", total, batch, inserted / insertSeconds, inserted, failures, percentile(0.5), percentile(0.99), qint64(latencies.size()));
     return failures == 0 ? 0 : 1;
 }

@@ -16,8 +16,9 @@
 class BenchClient
 {
 public:
-    explicit BenchClient(QUrl base)
+    explicit BenchClient(QUrl base, QNetworkAccessManager *nam = nullptr)
         : m_base {std::move(base)}
+        , m_nam {nam ? nam : &m_ownNam}
     {
     }
 
@@ -38,7 +39,7 @@ public:
         QNetworkRequest request(url);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         request.setTransferTimeout(120000);
-        return m_nam.sendCustomRequest(request, method, body);
+        return m_nam->sendCustomRequest(request, method, body);
     }
 
     Reply call(const QByteArray &method, const QString &path, const QByteArray &body = {})
@@ -89,5 +90,6 @@ public:
 
 private:
     QUrl m_base;
-    QNetworkAccessManager m_nam;
+    QNetworkAccessManager m_ownNam;
+    QNetworkAccessManager *m_nam = nullptr;
 };

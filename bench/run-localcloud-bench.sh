@@ -39,8 +39,7 @@ wait_http "http://127.0.0.1:$local_port/healthz"
 
 if command -v gcloud >/dev/null 2>&1; then
     emulator_port=$(free_port)
-    gcloud beta emulators pubsub start --project=bench --host-port="127.0.0.1:$emulator_port" --data-dir="$work/emulator" \
-        >"$work/emulator.log" 2>&1 &
+    gcloud beta emulators pubsub start --project=bench --host-port="127.0.0.1:$emulator_port" >"$work/emulator.log" 2>&1 &
     pids+=($!)
     wait_http "http://127.0.0.1:$emulator_port/v1/projects/bench/topics"
     "$BUILD/bench/benchpubsub" --endpoint "http://127.0.0.1:$emulator_port" --name google-pubsub-emulator --messages "$MESSAGES"
