@@ -539,6 +539,10 @@ void TestSqlTranslator::testQueries_data()
                                                             << u"f0_:TIMESTAMP,f1_:INT64"_s;
     QTest::newRow("group by bool expression") << u"SELECT amount > 5 AS big, COUNT(*) FROM ds.events GROUP BY big ORDER BY big"_s << QString()
                                               << u"NULL|1;false|3;true|3"_s << u"big:BOOL,f0_:INT64"_s;
+    QTest::newRow("select alias wins over a column in group by") << u"SELECT event_type AS user_id, COUNT(*) FROM ds.events GROUP BY user_id ORDER BY 2 DESC, 1"_s
+                                                                 << QString() << u"click|3;view|2;Click|1;purchase|1"_s << u"user_id:STRING,f0_:INT64"_s;
+    QTest::newRow("select alias wins over a column in order by") << u"SELECT amount AS score FROM ds.events ORDER BY score DESC LIMIT 2"_s << QString()
+                                                                 << u"20;10"_s << u"score:INT64"_s;
     QTest::newRow("having without group by") << u"SELECT COUNT(*) FROM ds.events HAVING COUNT(*) > 100"_s << QString() << QString() << u"f0_:INT64"_s;
     QTest::newRow("aggregates over no rows") << u"SELECT COUNT(*), SUM(amount), MAX(event_id) FROM ds.events WHERE FALSE"_s << QString() << u"0|NULL|NULL"_s
                                              << u"f0_:INT64,f1_:INT64,f2_:STRING"_s;

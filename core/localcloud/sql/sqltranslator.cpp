@@ -83,6 +83,7 @@ namespace Aq::LocalCloud
             int precedence = PREC_ATOM;
             int stack = 1;          // estimated SQLite parser stack use
             int tree = 1;           // estimated SQLite expression tree height
+            bool number = false;    // certainly a number in SQLite (a computed NUMERIC, not its decimal text)
         };
 
         QString quoteIdentifier(const QString &name)
@@ -1743,7 +1744,7 @@ namespace Aq::LocalCloud
 
             static Fragment parenthesized(const Fragment &f)
             {
-                return Fragment {u'(' + f.sql + u')', PREC_ATOM, f.stack + 2, f.tree};
+                return Fragment {u'(' + f.sql + u')', PREC_ATOM, f.stack + 2, f.tree, f.number};
             }
 
             // The fragment as an operand of an operator that binds at minPrecedence.
@@ -1791,9 +1792,11 @@ namespace Aq::LocalCloud
             static Fragment number(const Expr *e, const Fragment &f)
             {
                 const SqlType &type = e->resolved.type;
-                if (!type.is(FieldType::Numeric) && !type.is(FieldType::BigNumeric))
+                if (f.number || (!type.is(FieldType::Numeric) && !type.is(FieldType::BigNumeric)))
                     return f;
-                return call(u"CAST(%1 AS REAL)"_s.arg(f.sql), {&f}, 3, 1);
+                Fragment real = call(u"CAST(%1 AS REAL)"_s.arg(f.sql), {&f}, 3, 1);
+                real.number = true;
+                return real;
             }
 
             Fragment emitNumber(const Expr *e)
@@ -1877,7 +1880,7 @@ namespace Aq::LocalCloud
                     if (e->unaryOp == UnaryOp::Plus)
                         return operandSql;
                     const Fragment o = operand(operandSql, PREC_UNARY);
-                    return Fragment {u"- "_s + o.sql, PREC_UNARY, o.stack + 2, o.tree + 1};
+                    return Fragment {u"- "_s + o.sql, PREC_UNARY, o.stack + 2, o.tree + 1, true};
                 }
                 case ExprKind::Binary:
                     return emitBinary(e);
@@ -1950,6 +1953,13 @@ namespace Aq::LocalCloud
 
             Fragment emitBinary(const Expr *e)
             {
+                Fragment f = emitArithmeticOrComparison(e);
+                f.number = !isComparison(e->binaryOp) && e->binaryOp != BinaryOp::Concat;
+                return f;
+            }
+
+            Fragment emitArithmeticOrComparison(const Expr *e)
+            {
                 const Fragment left = emitNumber(e->args[0].get());
                 const Fragment right = emitNumber(e->args[1].get());
                 switch (e->binaryOp) {
@@ -2000,7 +2010,9 @@ namespace Aq::LocalCloud
                         return atom(function + u"(*)"_s);
                     // COUNT(DISTINCT x) compares the stored values; the others compute on numbers
                     const Fragment arg = name == u"COUNT"_s ? emitExpr(e->args[0].get()) : emitNumber(e->args[0].get());
-                    return call(function + u'(' + (e->distinct ? u"DISTINCT "_s : QString()) + arg.sql + u')', {&arg}, 4, 1);
+                    Fragment f = call(function + u'(' + (e->distinct ? u"DISTINCT "_s : QString()) + arg.sql + u')', {&arg}, 4, 1);
+                    f.number = arg.number;
+                    return f;
                 }
                 if (name == u"CURRENT_TIMESTAMP"_s || name == u"CURRENT_DATE"_s)
                     return emitConstant(e);
@@ -2114,8 +2126,11 @@ namespace Aq::LocalCloud
                 }
                 if (name == u"LENGTH"_s)
                     return callList(u"length"_s, {emitExpr(e->args[0].get())});
-                if (name == u"ABS"_s)
-                    return callList(u"abs"_s, {emitNumber(e->args[0].get())});
+                if (name == u"ABS"_s) {
+                    Fragment f = callList(u"abs"_s, {emitNumber(e->args[0].get())});
+                    f.number = true;
+                    return f;
+                }
                 fail(unsupported(u"function %1"_s.arg(name), e->pos));
                 return Fragment {};
             }
