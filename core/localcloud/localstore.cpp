@@ -78,7 +78,7 @@ namespace Aq::LocalCloud
         if (Status s = db.open(databasePath(dataDir), SqliteDatabase::OpenMode::ReadWrite); !s)
             return s;
         const QByteArray pragmas = QByteArray("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=OFF; PRAGMA case_sensitive_like=ON;"
-                                              "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;")
+                                              "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384; PRAGMA journal_size_limit=67108864;")
             + (durability == Durability::Full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
         if (Status s = db.exec(pragmas); !s)
             return s;

@@ -24,8 +24,9 @@ namespace Aq::LocalCloud
         static Status open(SqliteDatabase &db, const QString &dataDir, Durability durability);
         // A read-only connection for queries on another thread (WAL lets readers run beside the writer).
         static Status openReader(SqliteDatabase &db, const QString &dataDir);
-        // Copies the WAL back into the database file (PASSIVE: never blocks the writer). The writer runs
-        // with wal_autocheckpoint=0 so that this work happens on a pool thread, not inside its commits.
+        // Copies the WAL back into the database file (PASSIVE: never blocks the writer), on a pool thread, so
+        // that the writer's own checkpoint (when the WAL passes 64 MiB) finds little left to copy. Only the
+        // writer's checkpoint lets the WAL start over, so sustained ingest keeps it bounded.
         static Status checkpoint(const QString &dataDir);
 
     private:
