@@ -2,8 +2,10 @@
 # Issue "1 of 5" speed targets, measured side by side in one run on this machine:
 #   - publish and pull+ack msgs/s, ~300-byte messages in batches of 1,000, keep-alive connections, against
 #     Google's Pub/Sub emulator and against the local cloud (aqueduct-server serve), same client, same run;
-#   - insertAll rows/s in 500-row batches into one table, and the newest 100 rows of a large table by query.
-# Usage: bench/run-localcloud-bench.sh [build-dir] ; env MESSAGES (200000), ROWS (1000000), QUERIES (200)
+#   - insertAll rows/s in 500-row batches into one table, and the newest 100 rows of a large table by query,
+#     over HTTP and through the in-process route (10 million rows by default).
+# Usage: bench/run-localcloud-bench.sh [build-dir] ; env MESSAGES (200000), ROWS (1000000), QUERIES (200),
+#        ROWS_IN_PROCESS (10000000)
 # Writes one JSON line per measurement to stdout. Build with -DCMAKE_BUILD_TYPE=Release for figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,4 +49,10 @@ else
     echo '{"server":"google-pubsub-emulator","skipped":"gcloud not found"}'
 fi
 "$BUILD/bench/benchpubsub" --endpoint "http://127.0.0.1:$local_port" --name aqueduct-local-cloud --messages "$MESSAGES"
-"$BUILD/bench/benchbigquery" --endpoint "http://127.0.0.1:$local_port" --rows "$ROWS" --queries "$QUERIES"
+"$BUILD/bench/benchbigquery" --endpoint "http://127.0.0.1:$local_port" --rows "$ROWS" --queries "$QUERIES" --in-flight 16
+# The same insertAll and query load through the app's in-process route (no HTTP), on a larger table:
+# the newest 100 rows of a 10-million-row table. ROWS_IN_PROCESS=0 skips it.
+ROWS_IN_PROCESS=${ROWS_IN_PROCESS:-10000000}
+if [ "$ROWS_IN_PROCESS" -gt 0 ]; then
+    "$BUILD/bench/benchbigquery" --in-process "$work/in-process" --rows "$ROWS_IN_PROCESS" --queries "$QUERIES" --in-flight 16 2>/dev/null
+fi

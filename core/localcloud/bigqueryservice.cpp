@@ -27,6 +27,8 @@ namespace Aq::LocalCloud
     namespace
     {
         constexpr int MAX_ROWS_PER_INSERT = 50000;
+        constexpr qsizetype ROWS_PER_INSERT = 50;        // rows in one SQLite INSERT statement
+        constexpr qsizetype MAX_BOUND_VALUES = 30000;    // under SQLite's 32,766 placeholders per statement
         constexpr qint64 DEFAULT_PAGE_ROWS = 100000;
         const QString SELF_LINK_BASE = u"https://bigquery.googleapis.com/bigquery/v2/"_s;
 
@@ -678,20 +680,30 @@ namespace Aq::LocalCloud
             const QByteArray current = QByteArray::number(m_dedupGeneration);
             Result<SqliteStatement *> seenBefore = m_db.prepare("SELECT 1 FROM bq_insert_ids_" + QByteArray::number(previous) + " WHERE table_id=?1 AND insert_id=?2");
             Result<SqliteStatement *> remember = m_db.prepare("INSERT OR IGNORE INTO bq_insert_ids_" + current + "(table_id, insert_id) VALUES(?1, ?2)");
-            QByteArray insertSql = "INSERT INTO " + table->sqliteName() + '(';
-            QByteArray placeholders;
-            for (qsizetype i = 0; i < table->schema.fields.size(); ++i) {
-                insertSql += (i ? ", " : "") + quoted(table->schema.fields[i].name);
-                placeholders += (i ? ", ?" : "?") + QByteArray::number(i + 1);
-            }
-            insertSql += ") VALUES(" + placeholders + ')';
-            Result<SqliteStatement *> insert = m_db.prepare(insertSql);
-            if (!seenBefore || !remember || !insert)
+            // Rows go in ROWS_PER_INSERT at a time: one statement per row made SQLite's per-statement work
+            // (step, halt, cursors) a good part of an insertAll.
+            const qsizetype columns = table->schema.fields.size();
+            const auto insertSql = [&](qsizetype rows) {
+                QByteArray sql = "INSERT INTO " + table->sqliteName() + '(';
+                for (qsizetype c = 0; c < columns; ++c)
+                    sql += (c ? ", " : "") + quoted(table->schema.fields[c].name);
+                sql += ") VALUES";
+                for (qsizetype r = 0; r < rows; ++r) {
+                    sql += r ? ",(" : "(";
+                    for (qsizetype c = 0; c < columns; ++c)
+                        sql += (c ? ",?" : "?") + QByteArray::number(r * columns + c + 1);
+                    sql += ')';
+                }
+                return sql;
+            };
+            const qsizetype rowsPerInsert = qMax<qsizetype>(1, qMin<qsizetype>(ROWS_PER_INSERT, MAX_BOUND_VALUES / qMax<qsizetype>(1, columns)));
+            if (!seenBefore || !remember)
                 return m_db.error(u"insertAll"_s);
             SqliteTransaction transaction(m_db);
             if (!transaction.isActive())
                 return m_db.error(u"insertAll"_s);
-            qint64 inserted = 0;
+            QList<qsizetype> toStore;
+            toStore.reserve(encoded.size());
             for (qsizetype i = 0; i < encoded.size(); ++i) {
                 if (!encoded[i].errors.isEmpty()) {
                     addError(i, encoded[i].errors, false);
@@ -714,15 +726,24 @@ namespace Aq::LocalCloud
                     if (m_db.changes() == 0)
                         continue;   // the same insertId within this window: already stored
                 }
+                toStore.append(i);
+            }
+            for (qsizetype first = 0; first < toStore.size(); first += rowsPerInsert) {
+                const qsizetype rows = qMin(rowsPerInsert, toStore.size() - first);
+                Result<SqliteStatement *> insert = m_db.prepare(insertSql(rows));
+                if (!insert)
+                    return insert.error();
                 SqliteStatement *st = *insert;
-                st->reset();
-                for (qsizetype c = 0; c < encoded[i].values.size(); ++c)
-                    st->bind(int(c + 1), encoded[i].values[c]);
+                for (qsizetype r = 0; r < rows; ++r) {
+                    const QList<SqlValue> &values = encoded[toStore[first + r]].values;
+                    for (qsizetype c = 0; c < values.size(); ++c)
+                        st->bind(int(r * columns + c + 1), values[c]);
+                }
                 st->step();
                 if (st->hasError())
                     return m_db.error(u"insertAll"_s);
-                ++inserted;
             }
+            const qint64 inserted = toStore.size();
             if (Status s = transaction.commit(); !s)
                 return s.error();
             if (inserted) {
