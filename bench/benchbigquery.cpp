@@ -56,6 +56,7 @@ int main(int argc, char *argv[])
                        {u"batch"_s, u"rows per insertAll"_s, u"n"_s, u"500"_s},
                        {u"queries"_s, u"newest-100 queries to time"_s, u"n"_s, u"200"_s},
                        {u"in-flight"_s, u"requests in flight"_s, u"n"_s, u"4"_s},
+                       {u"settle-ms"_s, u"pause between the inserts and the timed queries (the WAL checkpoint catches up)"_s, u"ms"_s, u"3000"_s},
                        {u"in-process"_s, u"run a local cloud in this process on DIR instead of using --endpoint"_s, u"dir"_s}});
     parser.process(app);
     const qint64 total = parser.value(u"rows"_s).toLongLong();
@@ -122,6 +123,9 @@ int main(int argc, char *argv[])
 
     const QByteArray query = "{\"query\":\"SELECT * FROM `bench." + dataset + ".events` ORDER BY timestamp DESC LIMIT 100\",\"useLegacySql\":false,"
                              "\"formatOptions\":{\"useInt64Timestamp\":true}}";
+    QEventLoop settle;
+    QTimer::singleShot(parser.value(u"settle-ms"_s).toInt(), &settle, &QEventLoop::quit);
+    settle.exec();
     QList<double> latencies;
     for (int i = 0; i < parser.value(u"queries"_s).toInt(); ++i) {
         QElapsedTimer timer;
