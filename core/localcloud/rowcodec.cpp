@@ -12,6 +12,7 @@
 #include <QLocale>
 #include <QRegularExpression>
 
+#include "core/bigquery/numeric.h"
 #include "core/common/timeutil.h"
 #include "core/localcloud/jsonfields.h"
 
@@ -77,9 +78,9 @@ namespace Aq::LocalCloud::RowCodec
         std::optional<QString> toNumericText(const QJsonValue &value, bool big)
         {
             if (value.isDouble() && std::isfinite(value.toDouble()))
-                return normalizeNumeric(formatDouble(value.toDouble()), big);
+                return BigQuery::normalizeNumeric(formatDouble(value.toDouble()), big);
             if (value.isString())
-                return normalizeNumeric(value.toString(), big);
+                return BigQuery::normalizeNumeric(value.toString(), big);
             return std::nullopt;
         }
 
@@ -621,40 +622,6 @@ namespace Aq::LocalCloud::RowCodec
             break;
         }
         writer.raw("}");
-    }
-
-    std::optional<QString> normalizeNumeric(const QString &text, bool big)
-    {
-        static const QRegularExpression pattern(uR"(^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,4}))?\s*$)"_s);
-        const QRegularExpressionMatch m = pattern.match(text);
-        if (!m.hasMatch() || (m.capturedView(2).isEmpty() && m.capturedView(3).isEmpty()))
-            return std::nullopt;
-        // all digits, and where the point goes in them
-        QString digits = m.captured(2) + m.captured(3);
-        qsizetype point = m.capturedView(2).size() + m.captured(4).toInt();
-        while (point < 0) {
-            digits.prepend(u'0');
-            ++point;
-        }
-        while (point > digits.size())
-            digits.append(u'0');
-        QString integer = digits.left(point);
-        QString fraction = digits.mid(point);
-        while (integer.size() > 1 && integer.startsWith(u'0'))
-            integer.remove(0, 1);
-        if (integer.isEmpty())
-            integer = u"0"_s;
-        while (fraction.endsWith(u'0'))
-            fraction.chop(1);
-        const int maxInteger = big ? 38 : 29;
-        const int maxFraction = big ? 38 : 9;
-        if ((integer != u"0"_s && integer.size() > maxInteger) || fraction.size() > maxFraction)
-            return std::nullopt;
-        const bool zero = integer == u"0"_s && fraction.isEmpty();
-        QString out = (m.captured(1) == u"-"_s && !zero) ? u"-"_s + integer : integer;
-        if (!fraction.isEmpty())
-            out += u'.' + fraction;
-        return out;
     }
 
     QString formatDouble(double value)

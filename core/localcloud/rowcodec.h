@@ -50,8 +50,6 @@ namespace Aq::LocalCloud::RowCodec
     void writeCell(JsonWriter &writer, const BigQuery::TableField &field, const SqlValue &stored, TimestampFormat format);
 
     QString formatDouble(double value);
-    // A NUMERIC (29.9 digits) or BIGNUMERIC (38.38) value as a plain decimal without exponent or
-    // redundant zeros ("1.50e2" -> "150"); nullopt when it is not a number or does not fit.
-    std::optional<QString> normalizeNumeric(const QString &text, bool big);
+
     QString formatTimestampSeconds(qint64 micros);   // the default float-seconds form
 }

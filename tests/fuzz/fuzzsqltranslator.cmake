@@ -1,6 +1,6 @@
 # fuzzsqltranslator: arbitrary bytes as GoogleSQL through the local cloud's SQL translator (core/localcloud/sql), whose
 # output must then prepare and run on SQLite. Included from tests/fuzz/CMakeLists.txt inside if(AQ_BUILD_FUZZERS).
-# The translator and the three aq_core units it calls are built here, instrumented, rather than linking aq_localcloud,
+# The translator and the aq_core units it calls are built here, instrumented, rather than linking aq_localcloud,
 # so the fuzzer neither drags in the rest of the local cloud nor runs uninstrumented code it exercises.
 # Run: build-fuzz/tests/fuzz/fuzzsqltranslator -max_total_time=60 -max_len=4096 -dict=tests/fuzz/sql.dict <work-dir> tests/fuzz/corpus/sql
 find_package(Qt6 REQUIRED COMPONENTS Core)
@@ -10,6 +10,7 @@ add_library(aq_fuzz_sqltranslator STATIC
     ${AQ_SQL_SOURCES}
     ${CMAKE_CURRENT_LIST_DIR}/../../core/common/apierror.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../../core/common/timeutil.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../../core/bigquery/numeric.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../../core/bigquery/tableschema.cpp
 )
 target_link_libraries(aq_fuzz_sqltranslator PUBLIC aq_common Qt6::Core)

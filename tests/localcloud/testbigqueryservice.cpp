@@ -1,5 +1,6 @@
 #include <QTest>
 
+#include "core/bigquery/numeric.h"
 #include "core/localcloud/rowcodec.h"
 #include "localcloudtestclient.h"
 
@@ -232,15 +233,15 @@ private slots:
     {
         QFETCH(QString, input);
         QFETCH(QString, stored);
-        QCOMPARE(Aq::LocalCloud::RowCodec::normalizeNumeric(input, false).value_or(u"<refused>"_s), stored);
+        QCOMPARE(Aq::BigQuery::normalizeNumeric(input, false).value_or(u"<refused>"_s), stored);
     }
 
     void testNumericOutOfRangeIsARowError()
     {
-        QVERIFY(!Aq::LocalCloud::RowCodec::normalizeNumeric(u"0.0000000001"_s, false));
-        QVERIFY(!Aq::LocalCloud::RowCodec::normalizeNumeric(u"123456789012345678901234567890"_s, false));
-        QVERIFY(Aq::LocalCloud::RowCodec::normalizeNumeric(u"0.0000000001"_s, true));
-        QVERIFY(!Aq::LocalCloud::RowCodec::normalizeNumeric(u"1.2.3"_s, false));
+        QVERIFY(!Aq::BigQuery::normalizeNumeric(u"0.0000000001"_s, false));
+        QVERIFY(!Aq::BigQuery::normalizeNumeric(u"123456789012345678901234567890"_s, false));
+        QVERIFY(Aq::BigQuery::normalizeNumeric(u"0.0000000001"_s, true));
+        QVERIFY(!Aq::BigQuery::normalizeNumeric(u"1.2.3"_s, false));
         LocalCloudTestClient client;
         createTable(client);
         const auto reply = insert(client, R"({"json":{"id":1,"n":"12345678901234567890.123456789"}},{"json":{"id":2,"n":"abc"}})", R"("skipInvalidRows":true,)");

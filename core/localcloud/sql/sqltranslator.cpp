@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include "core/bigquery/numeric.h"
 #include "core/common/timeutil.h"
 #include "core/localcloud/sql/sqlast.h"
 #include "core/localcloud/sql/sqllexer.h"
@@ -173,35 +174,10 @@ namespace Aq::LocalCloud
         // are bound the same way. nullopt when not a number or beyond the type's precision.
         std::optional<SqlValue> parseNumericText(const QString &text, bool big)
         {
-            static const QRegularExpression pattern(u"^\\s*([+-]?)(\\d*)(?:\\.(\\d*))?(?:[eE]([+-]?\\d{1,4}))?\\s*$"_s);
-            const QRegularExpressionMatch m = pattern.match(text);
-            if (!m.hasMatch() || (m.capturedView(2).isEmpty() && m.capturedView(3).isEmpty()))
+            const std::optional<QString> decimal = BigQuery::normalizeNumeric(text, big);
+            if (!decimal)
                 return std::nullopt;
-            QString digits = m.captured(2) + m.captured(3);
-            qsizetype point = m.capturedView(2).size() + m.captured(4).toInt();
-            if (point < -100 || point > digits.size() + 100)
-                return std::nullopt;
-            while (point < 0) {
-                digits.prepend(u'0');
-                ++point;
-            }
-            while (point > digits.size())
-                digits.append(u'0');
-            QString integer = digits.left(point);
-            QString fraction = digits.mid(point);
-            while (integer.size() > 1 && integer.startsWith(u'0'))
-                integer.remove(0, 1);
-            if (integer.isEmpty())
-                integer = u"0"_s;
-            while (fraction.endsWith(u'0'))
-                fraction.chop(1);
-            if ((integer != u"0"_s && integer.size() > (big ? 38 : 29)) || fraction.size() > (big ? 38 : 9))
-                return std::nullopt;
-            const bool zero = integer == u"0"_s && fraction.isEmpty();
-            QString out = (m.captured(1) == u"-"_s && !zero) ? u"-"_s + integer : integer;
-            if (!fraction.isEmpty())
-                out += u'.' + fraction;
-            return SqlValue {out};
+            return SqlValue {*decimal};
         }
 
         std::optional<double> parseFloatText(const QString &text)
