@@ -209,7 +209,12 @@ namespace Aq::LocalCloud
             else
                 m_dedupGenerationStart = (*meta)->text(1).toLongLong();
         }
-        if (m_dedupGenerationStart == 0)
+        // After a restart the filters know nothing of the stored ids: they are trusted again once their
+        // generation starts afresh. A new store has no ids at all, so both are complete at once.
+        const bool freshStore = m_dedupGenerationStart == 0;
+        m_dedupFilters[0].clear(freshStore);
+        m_dedupFilters[1].clear(freshStore);
+        if (freshStore)
             return rotateDedupGeneration(true);
         return Ok {};
     }
@@ -710,13 +715,16 @@ namespace Aq::LocalCloud
                     continue;
                 }
                 if (!insertIds[i].isEmpty()) {
-                    (*seenBefore)->reset();
-                    (*seenBefore)->bind(1, table->id);
-                    (*seenBefore)->bind(2, insertIds[i]);
-                    const bool duplicate = (*seenBefore)->step();
-                    (*seenBefore)->reset();
-                    if (duplicate)
-                        continue;
+                    const InsertIdFilter &previousFilter = m_dedupFilters[previous];
+                    if (!previousFilter.isComplete() || previousFilter.mayContain(table->id, insertIds[i])) {
+                        (*seenBefore)->reset();
+                        (*seenBefore)->bind(1, table->id);
+                        (*seenBefore)->bind(2, insertIds[i]);
+                        const bool duplicate = (*seenBefore)->step();
+                        (*seenBefore)->reset();
+                        if (duplicate)
+                            continue;
+                    }
                     (*remember)->reset();
                     (*remember)->bind(1, table->id);
                     (*remember)->bind(2, insertIds[i]);
@@ -725,6 +733,7 @@ namespace Aq::LocalCloud
                         return m_db.error(u"insertAll"_s);
                     if (m_db.changes() == 0)
                         continue;   // the same insertId within this window: already stored
+                    m_dedupFilters[m_dedupGeneration].add(table->id, insertIds[i]);
                 }
                 toStore.append(i);
             }
@@ -1179,6 +1188,7 @@ namespace Aq::LocalCloud
             return s;
         m_dedupGeneration = next;
         m_dedupGenerationStart = now;
+        m_dedupFilters[next].clear(true);
         return Ok {};
     }
 

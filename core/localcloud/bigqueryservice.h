@@ -6,6 +6,7 @@
 
 #include "core/bigquery/tableschema.h"
 #include "core/common/result.h"
+#include "core/localcloud/insertidfilter.h"
 #include "core/localcloud/localrequest.h"
 #include "core/localcloud/queryrunner.h"
 #include "core/localcloud/sql/sqltranslator.h"
@@ -126,5 +127,6 @@ namespace Aq::LocalCloud
         qint64 m_jobSequence = 0;
         int m_dedupGeneration = 0;
         qint64 m_dedupGenerationStart = 0;
+        InsertIdFilter m_dedupFilters[2];   // one per generation, indexed like bq_insert_ids_0/1
     };
 }
