@@ -20,5 +20,5 @@ int main(int argc, char *argv[])
     fprintf(stderr,
             "Usage: aqueduct-server serve [flags]    (aqueduct-server serve --help lists them)\n"
             "Serves the embedded local cloud's Pub/Sub and BigQuery REST APIs and /healthz.\n");
-    return command.isEmpty() ? Aq::Server::ExitUsage : Aq::Server::ExitUsage;
+    return Aq::Server::ExitUsage;
 }

@@ -312,10 +312,16 @@ namespace Aq::LocalCloud
             names.append(subscriptionPath(sub.project, sub.name));
         }
         names.sort();
+        int pageSize = request.queryValue(u"pageSize"_s).toInt();
+        if (pageSize <= 0 || pageSize > 1000)
+            pageSize = 1000;
+        const qsizetype start = request.queryValue(u"pageToken"_s).toLongLong();
         QJsonObject out;
-        if (!names.isEmpty())
-            out.insert(u"subscriptions"_s, QJsonArray::fromStringList(names));
-        Q_UNUSED(request);
+        const QStringList page = names.mid(qBound<qsizetype>(0, start, names.size()), pageSize);
+        if (!page.isEmpty())
+            out.insert(u"subscriptions"_s, QJsonArray::fromStringList(page));
+        if (start + page.size() < names.size())
+            out.insert(u"nextPageToken"_s, QString::number(start + page.size()));
         return out;
     }
 
