@@ -88,29 +88,6 @@ namespace Aq
         return QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
     }
 
-    ApiError ApiError::fromReply(int httpStatus, const QByteArray &body)
-    {
-        ApiError e;
-        e.httpStatus = httpStatus;
-        e.status = statusForHttp(httpStatus);
-        e.reason = reasonForHttp(httpStatus);
-        e.retryable = (httpStatus == 429) || (httpStatus == 500) || (httpStatus == 502) || (httpStatus == 503) || (httpStatus == 504) || (httpStatus == 0);
-        const QJsonObject error = QJsonDocument::fromJson(body).object().value(u"error"_s).toObject();
-        if (error.isEmpty()) {
-            e.message = QString::fromUtf8(body.left(1024)).trimmed();
-            if (e.message.isEmpty())
-                e.message = u"HTTP %1 with no body"_s.arg(httpStatus);
-            return e;
-        }
-        e.message = error.value(u"message"_s).toString();
-        if (const QString s = error.value(u"status"_s).toString(); !s.isEmpty())
-            e.status = s;
-        const QJsonArray errors = error.value(u"errors"_s).toArray();
-        if (!errors.isEmpty())
-            e.reason = errors.first().toObject().value(u"reason"_s).toString(e.reason);
-        return e;
-    }
-
     QString ApiError::statusForHttp(int httpStatus)
     {
         switch (httpStatus) {

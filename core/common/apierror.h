@@ -29,8 +29,6 @@ namespace Aq
         // {"error":{"code":...,"message":...,"status":...,"errors":[{"message","domain","reason"}]}}
         QJsonObject toJson() const;
         QByteArray toJsonBytes() const;
-        // Decodes Google's envelope (both the Pub/Sub and the BigQuery shape); falls back to the raw text.
-        static ApiError fromReply(int httpStatus, const QByteArray &body);
         static QString statusForHttp(int httpStatus);
         static QString reasonForHttp(int httpStatus);
     };

@@ -250,15 +250,9 @@ namespace Aq::LocalCloud
             if (body.contains(field))
                 resource.insert(field, body.value(field));
         resource.insert(u"etag"_s, etag(resource));
-        Result<SqliteStatement *> st = m_db.prepare("INSERT INTO bq_datasets(project, dataset, resource) VALUES(?1, ?2, ?3)");
-        if (!st)
-            return st.error();
-        (*st)->bind(1, project);
-        (*st)->bind(2, dataset);
-        (*st)->bind(3, QJsonDocument(resource).toJson(QJsonDocument::Compact));
-        (*st)->step();
-        if ((*st)->hasError())
-            return m_db.error(u"insert dataset"_s);
+        if (Status s = m_db.execute("INSERT INTO bq_datasets(project, dataset, resource) VALUES(?1, ?2, ?3)",
+                                    {project, dataset, JsonFields::compactText(resource)}, u"insert dataset"_s); !s)
+            return s.error();
         m_datasets.insert(key(project, dataset), Dataset {project, dataset, resource});
         return resource;
     }
@@ -287,15 +281,9 @@ namespace Aq::LocalCloud
             }
         resource.insert(u"lastModifiedTime"_s, QString::number(nowMillis()));
         resource.insert(u"etag"_s, etag(resource));
-        Result<SqliteStatement *> st = m_db.prepare("UPDATE bq_datasets SET resource=?3 WHERE project=?1 AND dataset=?2");
-        if (!st)
-            return st.error();
-        (*st)->bind(1, project);
-        (*st)->bind(2, dataset);
-        (*st)->bind(3, QJsonDocument(resource).toJson(QJsonDocument::Compact));
-        (*st)->step();
-        if ((*st)->hasError())
-            return m_db.error(u"patch dataset"_s);
+        if (Status s = m_db.execute("UPDATE bq_datasets SET resource=?3 WHERE project=?1 AND dataset=?2",
+                                    {project, dataset, JsonFields::compactText(resource)}, u"patch dataset"_s); !s)
+            return s.error();
         it->resource = resource;
         return resource;
     }
@@ -347,14 +335,9 @@ namespace Aq::LocalCloud
             if (!deleted)
                 return deleted.error();
         }
-        Result<SqliteStatement *> st = m_db.prepare("DELETE FROM bq_datasets WHERE project=?1 AND dataset=?2");
-        if (!st)
-            return st.error();
-        (*st)->bind(1, project);
-        (*st)->bind(2, dataset);
-        (*st)->step();
-        if ((*st)->hasError())
-            return m_db.error(u"delete dataset"_s);
+        if (Status s = m_db.execute("DELETE FROM bq_datasets WHERE project=?1 AND dataset=?2",
+                                    {project, dataset}, u"delete dataset"_s); !s)
+            return s.error();
         m_datasets.remove(key(project, dataset));
         return QJsonObject();
     }
@@ -476,16 +459,9 @@ namespace Aq::LocalCloud
         table.lastModified = now;
 
         SqliteTransaction transaction(m_db);
-        Result<SqliteStatement *> st = m_db.prepare("INSERT INTO bq_tables(project, dataset, name, resource) VALUES(?1, ?2, ?3, ?4)");
-        if (!st)
-            return st.error();
-        (*st)->bind(1, project);
-        (*st)->bind(2, dataset);
-        (*st)->bind(3, name);
-        (*st)->bind(4, QJsonDocument(resource).toJson(QJsonDocument::Compact));
-        (*st)->step();
-        if ((*st)->hasError())
-            return m_db.error(u"insert table"_s);
+        if (Status s = m_db.execute("INSERT INTO bq_tables(project, dataset, name, resource) VALUES(?1, ?2, ?3, ?4)",
+                                    {project, dataset, name, JsonFields::compactText(resource)}, u"insert table"_s); !s)
+            return s.error();
         table.id = m_db.lastInsertRowId();
         if (Status s = createSqliteTable(table); !s)
             return s.error();
@@ -547,14 +523,9 @@ namespace Aq::LocalCloud
             if (Status s = m_db.exec(alter); !s)
                 return s.error();
         }
-        Result<SqliteStatement *> st = m_db.prepare("UPDATE bq_tables SET resource=?2 WHERE id=?1");
-        if (!st)
-            return st.error();
-        (*st)->bind(1, t->id);
-        (*st)->bind(2, QJsonDocument(resource).toJson(QJsonDocument::Compact));
-        (*st)->step();
-        if ((*st)->hasError())
-            return m_db.error(u"patch table"_s);
+        if (Status s = m_db.execute("UPDATE bq_tables SET resource=?2 WHERE id=?1",
+                                    {t->id, JsonFields::compactText(resource)}, u"patch table"_s); !s)
+            return s.error();
         if (Status s = transaction.commit(); !s)
             return s.error();
         t->resource = resource;

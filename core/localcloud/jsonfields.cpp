@@ -97,6 +97,11 @@ namespace Aq::LocalCloud::JsonFields
         return std::move(result.decoded);
     }
 
+    QString compactText(const QJsonObject &object)
+    {
+        return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    }
+
     Result<QJsonObject> parseObject(const QByteArray &body, bool allowEmpty)
     {
         if (body.trimmed().isEmpty()) {

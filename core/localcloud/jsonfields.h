@@ -24,4 +24,6 @@ namespace Aq::LocalCloud::JsonFields
     std::optional<QByteArray> decodeBase64(const QString &text);
 
     Result<QJsonObject> parseObject(const QByteArray &body, bool allowEmpty = true);
+    // How resources are kept in the store: compact JSON text.
+    QString compactText(const QJsonObject &object);
 }

@@ -37,7 +37,6 @@ namespace Aq::LocalCloud
         static LocalResponse json(const QJsonObject &object, int status = 200);
         static LocalResponse raw(QByteArray jsonBody, int status = 200);
         static LocalResponse error(const ApiError &error);
-        static LocalResponse empty() { return raw(QByteArrayLiteral("{}")); }
     };
 
     // Called exactly once, on the local cloud's thread.

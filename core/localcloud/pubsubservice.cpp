@@ -174,15 +174,9 @@ namespace Aq::LocalCloud
                 resource.insert(QLatin1StringView(passThrough), v);
         }
         resource.insert(u"state"_s, u"ACTIVE"_s);
-        Result<SqliteStatement *> insert = m_db.prepare("INSERT INTO ps_topics(project, name, resource) VALUES(?1, ?2, ?3)");
-        if (!insert)
-            return insert.error();
-        (*insert)->bind(1, project);
-        (*insert)->bind(2, topic);
-        (*insert)->bind(3, QJsonDocument(resource).toJson(QJsonDocument::Compact));
-        (*insert)->step();
-        if ((*insert)->hasError())
-            return m_db.error(u"create topic"_s);
+        if (Status s = m_db.execute("INSERT INTO ps_topics(project, name, resource) VALUES(?1, ?2, ?3)",
+                                    {project, topic, JsonFields::compactText(resource)}, u"create topic"_s); !s)
+            return s.error();
         Topic t;
         t.id = m_db.lastInsertRowId();
         t.project = project;
@@ -233,14 +227,9 @@ namespace Aq::LocalCloud
                 return ApiError::invalidArgument(u"Invalid update_mask provided in the UpdateTopicRequest: the local cloud cannot update \"%1\"."_s.arg(path));
             }
         }
-        Result<SqliteStatement *> update2 = m_db.prepare("UPDATE ps_topics SET resource=?1 WHERE id=?2");
-        if (!update2)
-            return update2.error();
-        (*update2)->bind(1, QJsonDocument(resource).toJson(QJsonDocument::Compact));
-        (*update2)->bind(2, t->id);
-        (*update2)->step();
-        if ((*update2)->hasError())
-            return m_db.error(u"patch topic"_s);
+        if (Status s = m_db.execute("UPDATE ps_topics SET resource=?1 WHERE id=?2",
+                                    {JsonFields::compactText(resource), t->id}, u"patch topic"_s); !s)
+            return s.error();
         t->resource = resource;
         return resource;
     }
@@ -908,14 +897,9 @@ namespace Aq::LocalCloud
         Result<QList<qint64>> ids = insertMessages(*target, {copy});
         if (!ids)
             return ids.error();
-        Result<SqliteStatement *> remove = m_db.prepare("DELETE FROM ps_deliveries WHERE sub_id=?1 AND msg_id=?2");
-        if (!remove)
-            return remove.error();
-        (*remove)->bind(1, sub.id);
-        (*remove)->bind(2, message.messageId);
-        (*remove)->step();
-        if ((*remove)->hasError())
-            return m_db.error(u"dead-letter"_s);
+        if (Status s = m_db.execute("DELETE FROM ps_deliveries WHERE sub_id=?1 AND msg_id=?2",
+                                    {sub.id, message.messageId}, u"dead-letter"_s); !s)
+            return s.error();
         QMetaObject::invokeMethod(this, [this, subs = target->subscriptionIds] { serveWaiters(subs); }, Qt::QueuedConnection);
         return Ok {};
     }
@@ -1039,13 +1023,11 @@ namespace Aq::LocalCloud
         Subscription *sub = findSubscription(project, subscription);
         if (!sub)
             return resourceNotFound(subscription);
-        const QJsonValue deadlineValue = JsonFields::value(body, "ackDeadlineSeconds", "ack_deadline_seconds");
         Result<qint64> deadline = JsonFields::integer(body, "ackDeadlineSeconds", "ack_deadline_seconds", 0, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
         if (!deadline)
             return deadline.error();
         if (*deadline < 0 || *deadline > 600)
             return ApiError::invalidArgument(u"Invalid ack deadline given: %1. It must be between 0 and 600 seconds."_s.arg(*deadline));
-        Q_UNUSED(deadlineValue);
         Result<QList<std::pair<qint64, int>>> ids = parseAckIds(*sub, body);
         if (!ids)
             return ids.error();

@@ -36,8 +36,9 @@ namespace Aq::LocalCloud
         RowCodec::TimestampFormat timestampFormat = RowCodec::TimestampFormat::FloatSeconds;
     };
 
-    // Runs read queries on a small pool, each thread with its own read-only SQLite connection (WAL lets
-    // them read while the one writer writes), so a long query never stalls publishing or pulling.
+    // The local cloud's worker pool: read queries, each pool thread with its own read-only SQLite connection
+    // (WAL lets them read while the one writer writes), so a long query never stalls publishing or pulling;
+    // and other work that must stay off the writer thread (insertAll parsing, WAL checkpoints) via run().
     class QueryRunner final : public QObject
     {
         Q_OBJECT

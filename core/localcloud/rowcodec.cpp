@@ -474,25 +474,6 @@ namespace Aq::LocalCloud::RowCodec
         }
     }
 
-    EncodedRow encodeRow(const BigQuery::TableSchema &schema, const QJsonObject &row, bool ignoreUnknownValues)
-    {
-        EncodedRow out;
-        out.values.resize(schema.fields.size());
-        QList<char> seen(schema.fields.size(), 0);
-        for (auto it = row.begin(); it != row.end(); ++it) {
-            const int index = schema.indexOf(it.key());
-            if (index < 0) {
-                if (!ignoreUnknownValues)
-                    out.errors.append({it.key(), u"no such field: %1."_s.arg(it.key())});
-                continue;
-            }
-            seen[index] = 1;
-            encodeField(schema.fields[index], it.value(), out, index);
-        }
-        finishRow(schema, seen, out);
-        return out;
-    }
-
     Result<DecodedInsert> decodeInsertAll(const BigQuery::TableSchema &schema, const QByteArray &body, int maxRows)
     {
         // insertAll is the hot path of ingestion: simdjson parses the body in place, and the usual cell

@@ -24,12 +24,10 @@ namespace Aq::LocalCloud::RowCodec
         QList<CellError> errors;
     };
 
-    // Validates one insertAll `json` object against the schema and converts it to the storage encoding
-    // described in sql/sqltranslator.h. Unknown fields are errors unless ignoreUnknownValues.
-    EncodedRow encodeRow(const BigQuery::TableSchema &schema, const QJsonObject &row, bool ignoreUnknownValues);
-
-    // A whole tabledata.insertAll request body, parsed and encoded: pure work with no shared state, so it
-    // runs on a pool thread while the one writer stores the previous request.
+    // A whole tabledata.insertAll request body, parsed, validated against the schema and converted to the
+    // storage encoding described in sql/sqltranslator.h (unknown fields are row errors unless
+    // ignoreUnknownValues). Pure work with no shared state, so it runs on a pool thread while the one writer
+    // stores the previous request.
     struct DecodedInsert
     {
         QList<EncodedRow> rows;

@@ -80,6 +80,22 @@ namespace Aq::LocalCloud
         return m_statements.back().second.get();
     }
 
+    Status SqliteDatabase::execute(const QByteArray &sql, std::initializer_list<SqlValue> values, const QString &context)
+    {
+        Result<SqliteStatement *> statement = prepare(sql);
+        if (!statement)
+            return statement.error();
+        int index = 0;
+        for (const SqlValue &value : values)
+            (*statement)->bind(++index, value);
+        (*statement)->step();
+        const bool failed = (*statement)->hasError();
+        (*statement)->reset();
+        if (failed)
+            return error(context);
+        return Ok {};
+    }
+
     qint64 SqliteDatabase::lastInsertRowId() const
     {
         return sqlite3_last_insert_rowid(m_db);
@@ -97,7 +113,8 @@ namespace Aq::LocalCloud
 
     ApiError SqliteDatabase::error(const QString &context) const
     {
-        const int code = m_db ? sqlite3_errcode(m_db) : SQLITE_ERROR;
+        // extended result codes are on: compare the primary code
+        const int code = m_db ? sqlite3_errcode(m_db) & 0xff : SQLITE_ERROR;
         if (code == SQLITE_FULL)
             return ApiError::unavailable(u"The local cloud store is full (disk full); nothing was stored."_s);
         return ApiError::internal(u"Local cloud store error (%1): %2"_s.arg(context, lastError()));
@@ -176,11 +193,6 @@ namespace Aq::LocalCloud
     int SqliteStatement::columnCount() const
     {
         return sqlite3_column_count(m_statement);
-    }
-
-    QByteArray SqliteStatement::columnName(int column) const
-    {
-        return QByteArray(sqlite3_column_name(m_statement, column));
     }
 
     bool SqliteStatement::isNull(int column) const

@@ -36,6 +36,9 @@ namespace Aq::LocalCloud
         sqlite3 *handle() const { return m_db; }
 
         Status exec(const QByteArray &sql);
+        // One statement with its values bound in order (?1, ?2, ...), run to completion; `context` names the
+        // operation in the error.
+        Status execute(const QByteArray &sql, std::initializer_list<SqlValue> values, const QString &context);
         // Cached prepared statement, keyed by its text; reset before it is handed out.
         Result<SqliteStatement *> prepare(const QByteArray &sql);
         qint64 lastInsertRowId() const;
@@ -70,7 +73,6 @@ namespace Aq::LocalCloud
         bool hasError() const { return m_errorCode != 0; }
         int errorCode() const { return m_errorCode; }
         int columnCount() const;
-        QByteArray columnName(int column) const;
         bool isNull(int column) const;
         qint64 int64(int column) const;
         double real(int column) const;
