@@ -42,6 +42,32 @@ namespace Aq::LocalCloud
             return ApiError::notFound(u"Resource not found (resource=%1)."_s.arg(id));
         }
 
+        // One page of a list method, ordered by name; the page token is the last name of the previous page.
+        QJsonObject pageByName(QList<std::pair<QString, QJsonValue>> items, const LocalRequest &request, const QString &listKey)
+        {
+            std::sort(items.begin(), items.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+            int pageSize = request.queryValue(u"pageSize"_s).toInt();
+            if (pageSize <= 0 || pageSize > 1000)
+                pageSize = 1000;
+            const QString after = QString::fromUtf8(QByteArray::fromBase64(request.queryValue(u"pageToken"_s).toLatin1(), QByteArray::Base64UrlEncoding));
+            QJsonArray page;
+            QString lastName;
+            QJsonObject out;
+            for (const auto &[name, value] : items) {
+                if (!after.isEmpty() && name <= after)
+                    continue;
+                if (page.size() == pageSize) {
+                    out.insert(u"nextPageToken"_s, QString::fromLatin1(lastName.toUtf8().toBase64(QByteArray::Base64UrlEncoding)));
+                    break;
+                }
+                page.append(value);
+                lastName = name;
+            }
+            if (!page.isEmpty())
+                out.insert(listKey, page);
+            return out;
+        }
+
     }
 
     PubSubService::PubSubService(SqliteDatabase &db, Options options, QObject *parent)
@@ -259,35 +285,12 @@ namespace Aq::LocalCloud
 
     Result<QJsonObject> PubSubService::listTopics(const QString &project, const LocalRequest &request) const
     {
-        QList<const Topic *> items;
+        QList<std::pair<QString, QJsonValue>> items;
         for (const Topic &t : m_topics) {
             if (t.project == project)
-                items.append(&t);
+                items.append({t.name, t.resource});
         }
-        std::sort(items.begin(), items.end(), [](const Topic *a, const Topic *b) { return a->name < b->name; });
-        int pageSize = request.queryValue(u"pageSize"_s).toInt();
-        if (pageSize <= 0 || pageSize > 1000)
-            pageSize = 1000;
-        const QString after = QString::fromUtf8(QByteArray::fromBase64(request.queryValue(u"pageToken"_s).toLatin1(), QByteArray::Base64UrlEncoding));
-        QJsonArray topics;
-        QString next;
-        QString lastName;
-        for (const Topic *t : items) {
-            if (!after.isEmpty() && t->name <= after)
-                continue;
-            if (topics.size() == pageSize) {
-                next = QString::fromLatin1(lastName.toUtf8().toBase64(QByteArray::Base64UrlEncoding));
-                break;
-            }
-            topics.append(t->resource);
-            lastName = t->name;
-        }
-        QJsonObject out;
-        if (!topics.isEmpty())
-            out.insert(u"topics"_s, topics);
-        if (!next.isEmpty())
-            out.insert(u"nextPageToken"_s, next);
-        return out;
+        return pageByName(std::move(items), request, u"topics"_s);
     }
 
     Result<QJsonObject> PubSubService::listTopicSubscriptions(const QString &project, const QString &topic, const LocalRequest &request) const
@@ -295,23 +298,12 @@ namespace Aq::LocalCloud
         const Topic *t = findTopic(project, topic);
         if (!t)
             return resourceNotFound(topic);
-        QStringList names;
+        QList<std::pair<QString, QJsonValue>> items;
         for (qint64 subId : t->subscriptionIds) {
             const Subscription &sub = m_subscriptions.find(subId).value();
-            names.append(subscriptionPath(sub.project, sub.name));
+            items.append({sub.name, subscriptionPath(sub.project, sub.name)});
         }
-        names.sort();
-        int pageSize = request.queryValue(u"pageSize"_s).toInt();
-        if (pageSize <= 0 || pageSize > 1000)
-            pageSize = 1000;
-        const qsizetype start = request.queryValue(u"pageToken"_s).toLongLong();
-        QJsonObject out;
-        const QStringList page = names.mid(qBound<qsizetype>(0, start, names.size()), pageSize);
-        if (!page.isEmpty())
-            out.insert(u"subscriptions"_s, QJsonArray::fromStringList(page));
-        if (start + page.size() < names.size())
-            out.insert(u"nextPageToken"_s, QString::number(start + page.size()));
-        return out;
+        return pageByName(std::move(items), request, u"subscriptions"_s);
     }
 
     // ---- publish --------------------------------------------------------------------------------
@@ -678,35 +670,12 @@ namespace Aq::LocalCloud
 
     Result<QJsonObject> PubSubService::listSubscriptions(const QString &project, const LocalRequest &request) const
     {
-        QList<const Subscription *> items;
-        for (const Subscription &s : m_subscriptions) {
-            if (s.project == project)
-                items.append(&s);
+        QList<std::pair<QString, QJsonValue>> items;
+        for (const Subscription &sub : m_subscriptions) {
+            if (sub.project == project)
+                items.append({sub.name, subscriptionResource(sub)});
         }
-        std::sort(items.begin(), items.end(), [](const Subscription *a, const Subscription *b) { return a->name < b->name; });
-        int pageSize = request.queryValue(u"pageSize"_s).toInt();
-        if (pageSize <= 0 || pageSize > 1000)
-            pageSize = 1000;
-        const QString after = QString::fromUtf8(QByteArray::fromBase64(request.queryValue(u"pageToken"_s).toLatin1(), QByteArray::Base64UrlEncoding));
-        QJsonArray subs;
-        QString next;
-        QString lastName;
-        for (const Subscription *s : items) {
-            if (!after.isEmpty() && s->name <= after)
-                continue;
-            if (subs.size() == pageSize) {
-                next = QString::fromLatin1(lastName.toUtf8().toBase64(QByteArray::Base64UrlEncoding));
-                break;
-            }
-            subs.append(subscriptionResource(*s));
-            lastName = s->name;
-        }
-        QJsonObject out;
-        if (!subs.isEmpty())
-            out.insert(u"subscriptions"_s, subs);
-        if (!next.isEmpty())
-            out.insert(u"nextPageToken"_s, next);
-        return out;
+        return pageByName(std::move(items), request, u"subscriptions"_s);
     }
 
     // ---- pull, ack, nack ------------------------------------------------------------------------
