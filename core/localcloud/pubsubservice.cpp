@@ -817,6 +817,8 @@ namespace Aq::LocalCloud
     Result<QList<PubSubService::PulledMessage>> PubSubService::leaseOrderedMessages(Subscription &sub, int maxMessages, qint64 now)
     {
         // Messages of one ordering key go out in publish order, and not while an earlier one is outstanding.
+        // When an earlier one comes back (nacked, or its lease expired), every later one of its key comes back
+        // with it, in order, as Pub/Sub does: those are delivered again even if their own leases still run.
         Result<SqliteStatement *> select = m_db.prepare(
             "SELECT d.msg_id, d.attempts, m.publish_time, m.ordering_key, m.attributes, m.data, d.available_at "
             "FROM ps_deliveries d JOIN ps_messages m ON m.id = d.msg_id WHERE d.sub_id=?1 AND d.acked=0 ORDER BY d.msg_id");
@@ -825,10 +827,11 @@ namespace Aq::LocalCloud
         SqliteStatement *st = *select;
         st->bind(1, sub.id);
         QSet<QString> blocked;
+        QSet<QString> delivering;
         QList<PulledMessage> out;
         while (out.size() < maxMessages && st->step()) {
             const QString orderingKey = st->text(3);
-            const bool available = st->int64(6) <= now;
+            const bool available = st->int64(6) <= now || (!orderingKey.isEmpty() && delivering.contains(orderingKey));
             if (!orderingKey.isEmpty() && blocked.contains(orderingKey))
                 continue;
             if (!available) {
@@ -844,6 +847,8 @@ namespace Aq::LocalCloud
             m.attributes = st->textUtf8(4);
             m.data = st->blob(5);
             out.append(std::move(m));
+            if (!orderingKey.isEmpty())
+                delivering.insert(orderingKey);
         }
         const bool failed = st->hasError();
         st->reset();
@@ -1015,24 +1020,6 @@ namespace Aq::LocalCloud
             (*st)->step();
             if ((*st)->hasError())
                 return m_db.error(u"modifyAckDeadline"_s);
-        }
-        if (*deadline == 0 && sub->ordering) {
-            // A nack in an ordered subscription brings back every later message of the same key too, so they
-            // are delivered again in order after it.
-            Result<SqliteStatement *> later = m_db.prepare(
-                "UPDATE ps_deliveries SET available_at=?1 WHERE sub_id=?2 AND acked=0 AND msg_id>?3 AND msg_id IN "
-                "(SELECT id FROM ps_messages WHERE id>?3 AND ordering_key=(SELECT ordering_key FROM ps_messages WHERE id=?3))");
-            if (!later)
-                return later.error();
-            for (const auto &[msgId, attempt] : *ids) {
-                (*later)->reset();
-                (*later)->bind(1, now);
-                (*later)->bind(2, sub->id);
-                (*later)->bind(3, msgId);
-                (*later)->step();
-                if ((*later)->hasError())
-                    return m_db.error(u"modifyAckDeadline"_s);
-            }
         }
         if (Status s = transaction.commit(); !s)
             return s.error();

@@ -233,6 +233,21 @@ private slots:
         QCOMPARE(payloads(pull(client, u"sub1"_s)), (QStringList {u"k1"_s, u"k2"_s, u"k3"_s}));
     }
 
+    void testOrderingKeysAfterALeaseExpires()
+    {
+        LocalCloudTestClient client;
+        client.call("PUT", P + u"/topics/events"_s);
+        client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}, {u"enableMessageOrdering"_s, true}});
+        client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"k1"_s, u"k2"_s}, {}, u"user-1"_s));
+        const QJsonArray first = pull(client, u"sub1"_s);
+        QCOMPARE(payloads(first), (QStringList {u"k1"_s, u"k2"_s}));
+        // k1's lease runs out while k2's still runs: both come back, in order
+        client.call("POST", P + u"/subscriptions/sub1:modifyAckDeadline"_s, QJsonObject {{u"ackIds"_s, QJsonArray {ackIds(first)[0]}}, {u"ackDeadlineSeconds"_s, 1}});
+        QCOMPARE(pull(client, u"sub1"_s).size(), 0);
+        QTest::qWait(1100);
+        QCOMPARE(payloads(pull(client, u"sub1"_s)), (QStringList {u"k1"_s, u"k2"_s}));
+    }
+
     void testLongPollWaitsForAPublish()
     {
         LocalCloudTestClient client;
