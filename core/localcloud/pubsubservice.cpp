@@ -311,11 +311,8 @@ namespace Aq::LocalCloud
     Result<QByteArray> PubSubService::publish(const QString &project, const QString &topic, const QByteArray &body)
     {
         Topic *t = findTopic(project, topic);
-        if (!t) {
-            if (Status s = validateName(project, topic, "topics"); !s)
-                return s.error();
+        if (!t)
             return resourceNotFound(topic);
-        }
         Result<QJsonObject> request = JsonFields::parseObject(body, false);
         if (!request)
             return request.error();
