@@ -9,7 +9,7 @@
 
 using namespace Qt::Literals::StringLiterals;
 
-Q_LOGGING_CATEGORY(lcRest, "aq.rest")
+Q_LOGGING_CATEGORY(lcRest, "aq.rest", QtInfoMsg)
 
 namespace Aq::Rest
 {

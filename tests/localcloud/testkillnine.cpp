@@ -8,7 +8,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "servertestprocess.h"
+#include "tests/support/servertestprocess.h"
 
 using namespace Qt::Literals::StringLiterals;
 
