@@ -133,9 +133,12 @@ namespace Aq::BigQuery
                     break;
                 const double number = element.toDouble();
                 if (type == FieldType::Int64) {
-                    // a JSON number is a double: exact for integers up to 2^53 only
+                    // Qt keeps a JSON integer that fits in 64 bits exactly; any other number is a double
+                    const QVariant exact = element.toVariant();
+                    if (exact.metaType() == QMetaType::fromType<qlonglong>())
+                        return QString::number(exact.toLongLong());
                     if (number != std::floor(number) || std::fabs(number) > 9007199254740992.0) {
-                        why = u"is not a whole number that a JSON number holds exactly (quote larger ones: \"9007199254740993\")"_s;
+                        why = u"is not a whole number from -9223372036854775808 to 9223372036854775807"_s;
                         return std::nullopt;
                     }
                     return QString::number(qint64(number));

@@ -124,19 +124,20 @@ namespace Aq::BigQuery
             return value;
         }
 
-        // [-]digits[.digits] with no leading zero, no trailing fraction zero and no "-0": BigQuery's form.
-        bool isCanonicalDecimal(std::string_view text)
+        // [-]digits[.digits] with no leading zero, no trailing fraction zero and no "-0", within the type's digits
+        // (NUMERIC 29 before the point and 9 after, BIGNUMERIC 38 and 38): BigQuery's form, kept as it is.
+        bool isCanonicalDecimal(std::string_view text, bool big)
         {
             size_t i = text.starts_with('-') ? 1 : 0;
             const size_t integerStart = i;
             while (i < text.size() && isDigit(text[i]))
                 ++i;
             const size_t integerDigits = i - integerStart;
-            if (integerDigits == 0 || (integerDigits > 1 && text[integerStart] == '0'))
+            if (integerDigits == 0 || (integerDigits > 1 && text[integerStart] == '0') || integerDigits > (big ? 38U : 29U))
                 return false;
             if (i == text.size())
                 return !(integerStart == 1 && text == "-0");
-            if (text[i] != '.' || i + 1 == text.size() || text.back() == '0')
+            if (text[i] != '.' || i + 1 == text.size() || text.back() == '0' || text.size() - i - 1 > (big ? 38U : 9U))
                 return false;
             for (++i; i < text.size(); ++i) {
                 if (!isDigit(text[i]))
@@ -147,7 +148,7 @@ namespace Aq::BigQuery
 
         std::optional<QString> parseNumeric(std::string_view text, bool big)
         {
-            if (isCanonicalDecimal(text))
+            if (isCanonicalDecimal(text, big))
                 return QString::fromLatin1(text.data(), qsizetype(text.size()));
             return normalizeNumeric(QString::fromUtf8(text.data(), qsizetype(text.size())), big);
         }
@@ -211,9 +212,12 @@ namespace Aq::BigQuery
                 mantissa = (mantissa + divisor / 2) / divisor;
             }
             const __int128 micros = negative ? -mantissa : mantissa;
-            if (micros < MIN_TIMESTAMP_MICROS || micros > MAX_TIMESTAMP_MICROS)
+            // A double has about 30 µs of resolution near the ends of the range, so the float form of
+            // 9999-12-31 23:59:59.999999 reads as 253402300800 s ("2.534023008E11"): a value that close is the end.
+            constexpr qint64 FLOAT_SLACK_MICROS = 1000;
+            if (micros < MIN_TIMESTAMP_MICROS - FLOAT_SLACK_MICROS || micros > MAX_TIMESTAMP_MICROS + FLOAT_SLACK_MICROS)
                 return std::nullopt;
-            return qint64(micros);
+            return qBound(MIN_TIMESTAMP_MICROS, qint64(micros), MAX_TIMESTAMP_MICROS);
         }
 
         std::optional<qint64> parseTimestampCell(std::string_view text)
@@ -701,7 +705,7 @@ namespace Aq::BigQuery
                 return reply;
             if (rows->type() != simdjson::dom::element_type::ARRAY)
                 return decodeError(u"The reply's rows are not an array."_s);
-            if (reply.fields.isEmpty() && rows->get_array().value_unsafe().size() != 0)
+            if (!fields && reply.fields.isEmpty() && rows->get_array().value_unsafe().size() != 0)
                 return decodeError(u"The reply has rows but no schema."_s);
             Result<QList<QVariantList>> decoded = decodeRowArray(reply.fields, SimdNode(*rows));
             if (!decoded)
