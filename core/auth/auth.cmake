@@ -1,4 +1,32 @@
 # Credentials for Google's APIs and for Aqueduct servers (see credentials.h).
 set(AQ_AUTH_SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/accesstokencredentials.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/accesstokencredentials.h
+    ${CMAKE_CURRENT_LIST_DIR}/authlogging.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/authlogging.h
+    ${CMAKE_CURRENT_LIST_DIR}/authorizeduser.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/authorizeduser.h
+    ${CMAKE_CURRENT_LIST_DIR}/authorizedusercredentials.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/authorizedusercredentials.h
+    ${CMAKE_CURRENT_LIST_DIR}/bearerkeycredentials.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/bearerkeycredentials.h
     ${CMAKE_CURRENT_LIST_DIR}/credentials.h
+    ${CMAKE_CURRENT_LIST_DIR}/credentialsenvironment.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/credentialsenvironment.h
+    ${CMAKE_CURRENT_LIST_DIR}/credentialsfile.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/credentialsfile.h
+    ${CMAKE_CURRENT_LIST_DIR}/credentialsloader.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/credentialsloader.h
+    ${CMAKE_CURRENT_LIST_DIR}/jwt.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/jwt.h
+    ${CMAKE_CURRENT_LIST_DIR}/metadataservercredentials.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/metadataservercredentials.h
+    ${CMAKE_CURRENT_LIST_DIR}/nocredentials.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/nocredentials.h
+    ${CMAKE_CURRENT_LIST_DIR}/rsaprivatekey.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/rsaprivatekey.h
+    ${CMAKE_CURRENT_LIST_DIR}/serviceaccountcredentials.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/serviceaccountcredentials.h
+    ${CMAKE_CURRENT_LIST_DIR}/serviceaccountkey.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/serviceaccountkey.h
 )
