@@ -15,17 +15,6 @@ namespace Aq::BigQuery
 {
     namespace
     {
-        QString floatText(double value)
-        {
-            if (std::isnan(value))
-                return u"NaN"_s;
-            if (std::isinf(value))
-                return value > 0 ? u"Infinity"_s : u"-Infinity"_s;
-            if (value == std::floor(value) && std::fabs(value) < 1e15)
-                return QString::number(qint64(value));
-            return QString::number(value, 'g', QLocale::FloatingPointShortest);
-        }
-
         Timestamp toTimestamp(const QVariant &value)
         {
             if (value.metaType() == QMetaType::fromType<Timestamp>())
@@ -52,7 +41,7 @@ namespace Aq::BigQuery
                 return QString::number(value.toLongLong());
             case FieldType::Float64: {
                 const double number = value.toDouble();
-                return std::isfinite(number) ? QJsonValue(number) : QJsonValue(floatText(number));
+                return std::isfinite(number) ? QJsonValue(number) : QJsonValue(float64ToText(number));
             }
             case FieldType::Bool:
                 return value.toBool();
@@ -100,6 +89,17 @@ namespace Aq::BigQuery
         }
     }
 
+    QString float64ToText(double value)
+    {
+        if (std::isnan(value))
+            return u"NaN"_s;
+        if (std::isinf(value))
+            return value > 0 ? u"Infinity"_s : u"-Infinity"_s;
+        if (value == std::floor(value) && std::fabs(value) < 1e15)
+            return QString::number(qint64(value));
+        return QString::number(value, 'g', QLocale::FloatingPointShortest);
+    }
+
     QString cellToText(const TableField &field, const QVariant &value)
     {
         if (!value.isValid())
@@ -110,7 +110,7 @@ namespace Aq::BigQuery
         case FieldType::Int64:
             return QString::number(value.toLongLong());
         case FieldType::Float64:
-            return floatText(value.toDouble());
+            return float64ToText(value.toDouble());
         case FieldType::Bool:
             return value.toBool() ? u"true"_s : u"false"_s;
         case FieldType::Json:

@@ -15,8 +15,7 @@ namespace Aq::BigQuery
     //   STRING, GEOGRAPHY     the text
     //   BYTES                 base64, as BigQuery sends it
     //   INT64                 the decimal; NUMERIC, BIGNUMERIC: the exact decimal
-    //   FLOAT64               the shortest text that reads back the same double, as GoogleSQL's
-    //                         CAST(x AS STRING) writes it ("1.5", "3", "1e+20", "NaN", "Infinity", "-Infinity")
+    //   FLOAT64               float64ToText: as the local cloud writes FLOAT64 cells
     //   BOOL                  "true" / "false"
     //   TIMESTAMP             "2024-05-01 12:00:00.123456 UTC" (the fraction only when not zero). bq prints
     //                         "2024-05-01 12:00:00": the same layout, but it drops the microseconds and the zone;
@@ -27,6 +26,11 @@ namespace Aq::BigQuery
     //   RECORD, REPEATED      compact JSON text of cellToJson's value, as bq prints them; a RECORD is an
     //                         object whose members are in schema order
     QString cellToText(const TableField &field, const QVariant &value);
+
+    // A FLOAT64 as text, the shortest that reads back as the same double: whole numbers below 1e15 without a
+    // point or an exponent ("3", "1000000"), others in %g style ("1.5", "0.1", "1e+20"), and BigQuery's "NaN",
+    // "Infinity", "-Infinity". The local cloud writes its FLOAT64 cells with it too.
+    QString float64ToText(double value);
 
     // cellToJson, following `bq --format=json` (which writes every scalar as the string BigQuery sent) where it
     // matters for precision, and JSON's own types where it does not:

@@ -48,7 +48,9 @@ namespace Aq::BigQuery
     Result<QVariant> decodeCell(const TableField &field, const QJsonValue &v);
 
     // A whole jobs.query, jobs.getQueryResults or tabledata.list reply body, parsed here with simdjson: the fast
-    // path (see docs/BENCHMARKS.md, "Row decoding").
+    // path (docs/BENCHMARKS.md, "Row decoding"). Replies of 4,096 rows or more are decoded on up to
+    // min(cores, 8) threads, the caller's among them; the call returns when all are done, and an error names the
+    // first bad row as a single pass would.
     struct DecodedReply
     {
         QList<TableField> fields;   // the reply's schema.fields, or the fields passed in

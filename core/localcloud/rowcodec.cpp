@@ -12,6 +12,7 @@
 #include <QLocale>
 #include <QRegularExpression>
 
+#include "core/bigquery/cellformat.h"
 #include "core/bigquery/numeric.h"
 #include "core/common/timeutil.h"
 #include "core/localcloud/jsonfields.h"
@@ -607,13 +608,7 @@ namespace Aq::LocalCloud::RowCodec
 
     QString formatDouble(double value)
     {
-        if (std::isnan(value))
-            return u"NaN"_s;
-        if (std::isinf(value))
-            return value > 0 ? u"Infinity"_s : u"-Infinity"_s;
-        if (value == std::floor(value) && std::fabs(value) < 1e15)
-            return QString::number(qint64(value));
-        return QString::number(value, 'g', QLocale::FloatingPointShortest);
+        return BigQuery::float64ToText(value);
     }
 
     QString formatTimestampSeconds(qint64 micros)

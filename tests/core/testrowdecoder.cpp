@@ -366,6 +366,34 @@ private slots:
         QCOMPARE(bad.error().message, u"Cannot decode row 2, column c (STRING): expected a string, got a number."_s);
     }
 
+    void testLargeRepliesDecodeInParallelAndReportTheFirstBadRow()
+    {
+        // past 4096 rows the bytes entry point splits the rows among threads: same values, same first error
+        const QList<TableField> fields {scalar(u"INT64"_s), scalar(u"STRING"_s, u"REPEATED"_s)};
+        constexpr int ROWS = 20000;
+        auto body = [&](const QList<int> &bad) -> QByteArray {
+            QByteArray rows = "{\"rows\":[";
+            for (int i = 0; i < ROWS; ++i) {
+                rows += (i ? ",{\"f\":[{\"v\":\"" : "{\"f\":[{\"v\":\"") + (bad.contains(i) ? QByteArray("x") : QByteArray::number(i))
+                    + "\"},{\"v\":[{\"v\":\"t" + QByteArray::number(i) + "\"}]}]}";
+            }
+            return rows + "]}";
+        };
+        const auto good = Aq::BigQuery::decodeReply(body({}), fields);
+        QVERIFY(good);
+        QCOMPARE(good->rows.size(), ROWS);
+        for (int i = 0; i < ROWS; ++i) {
+            QCOMPARE(good->rows[i][0].toLongLong(), qint64(i));
+            QCOMPARE(good->rows[i][1], QVariant(QVariantList {QVariant(u"t"_s + QString::number(i))}));
+        }
+        QCOMPARE(Aq::BigQuery::decodeRows(fields, QJsonDocument::fromJson(body({})).object()[u"rows"_s].toArray()).value(), good->rows);
+        for (const QList<int> &bad : {QList<int> {19999}, QList<int> {15000, 12000}, QList<int> {0, 19999}, QList<int> {4999, 5000, 10001}}) {
+            const auto failed = Aq::BigQuery::decodeReply(body(bad), fields);
+            QVERIFY(!failed);
+            QCOMPARE(failed.error().message, u"Cannot decode row %1, column c (INT64): 'x' is not a 64-bit integer."_s.arg(*std::min_element(bad.begin(), bad.end())));
+        }
+    }
+
     void testDeepAndHostileInputDoesNotCrash()
     {
         const QList<TableField> fields {scalar(u"JSON"_s), scalar(u"STRING"_s, u"REPEATED"_s)};
