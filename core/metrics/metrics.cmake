@@ -1,0 +1,21 @@
+# Metrics at every hop: counters, rates, latency histograms, time-series rings, Prometheus text and the /stats JSON.
+set(AQ_METRICS_SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/latencyhistogram.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/latencyhistogram.h
+    ${CMAKE_CURRENT_LIST_DIR}/latencyrecorder.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/latencyrecorder.h
+    ${CMAKE_CURRENT_LIST_DIR}/latencywindow.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/latencywindow.h
+    ${CMAKE_CURRENT_LIST_DIR}/metricsjson.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/metricsjson.h
+    ${CMAKE_CURRENT_LIST_DIR}/pipelinemetrics.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/pipelinemetrics.h
+    ${CMAKE_CURRENT_LIST_DIR}/prometheusformat.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/prometheusformat.h
+    ${CMAKE_CURRENT_LIST_DIR}/seriespoint.h
+    ${CMAKE_CURRENT_LIST_DIR}/snapshot.h
+    ${CMAKE_CURRENT_LIST_DIR}/stage.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/stage.h
+    ${CMAKE_CURRENT_LIST_DIR}/timeseriesring.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/timeseriesring.h
+)
