@@ -1,6 +1,8 @@
 #include "core/bigquery/tableschema.h"
 
+#include <QFile>
 #include <QHash>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSet>
@@ -204,5 +206,23 @@ namespace Aq::BigQuery
     {
         const int i = indexOf(name);
         return i < 0 ? nullptr : &fields[i];
+    }
+
+    Result<TableSchema> readSchemaFile(const QString &path)
+    {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return ApiError::invalidArgument(u"cannot read the schema file %1: %2"_s.arg(path, file.errorString()));
+        QJsonParseError error;
+        const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
+        if (error.error != QJsonParseError::NoError)
+            return ApiError::invalidArgument(u"the schema file %1 is not JSON: %2 at offset %3"_s.arg(path, error.errorString()).arg(error.offset));
+        const QJsonValue value = document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
+        Result<TableSchema> schema = TableSchema::fromJson(value);
+        if (!schema)
+            return ApiError::invalidArgument(u"the schema file %1: %2"_s.arg(path, schema.error().message));
+        if (schema->isEmpty())
+            return ApiError::invalidArgument(u"the schema file %1 has no fields"_s.arg(path));
+        return schema;
     }
 }

@@ -73,4 +73,7 @@ namespace Aq::BigQuery
         bool isEmpty() const { return fields.isEmpty(); }
         bool operator==(const TableSchema &other) const { return fields == other.fields; }
     };
+
+    // A schema JSON file as `bq show --schema` writes it (the bare array) or {"fields":[...]}; errors name the file.
+    Result<TableSchema> readSchemaFile(const QString &path);
 }

@@ -177,7 +177,9 @@ namespace Aq::Config
         };
         const QString pubsubText = one(pubsub);
         const QString bigqueryText = one(bigquery);
-        const QString where = pubsubText == bigqueryText ? pubsubText : u"Pub/Sub: %1; BigQuery: %2"_s.arg(pubsubText, bigqueryText);
+        const QString where = !usesBigQuery()           ? u"Pub/Sub: %1"_s.arg(pubsubText)
+                              : pubsubText == bigqueryText ? pubsubText
+                                                           : u"Pub/Sub: %1; BigQuery: %2"_s.arg(pubsubText, bigqueryText);
         return u"%1, project %2"_s.arg(where, project.isEmpty() ? u"(from the credentials)"_s : project);
     }
 
@@ -190,20 +192,22 @@ namespace Aq::Config
         return values;
     }
 
-    void addProfileOptions(QCommandLineParser &parser)
+    void addProfileOptions(QCommandLineParser &parser, const QStringList &except)
     {
         for (const Setting &setting : settings()) {
+            if (except.contains(setting.option))
+                continue;
             const QString envNote = setting.environment.isEmpty() ? QString() : u" [env %1]"_s.arg(setting.environment);
             parser.addOption(QCommandLineOption(setting.option, setting.description + envNote, setting.valueName));
         }
         parser.addOption(QCommandLineOption(u"config"_s, u"INI file with the same keys as the settings [env AQUEDUCT_CONFIG]."_s, u"file"_s));
     }
 
-    QHash<QString, QString> profileOptionValues(const QCommandLineParser &parser)
+    QHash<QString, QString> profileOptionValues(const QCommandLineParser &parser, const QStringList &except)
     {
         QHash<QString, QString> values;
         for (const Setting &setting : settings()) {
-            if (parser.isSet(setting.option))
+            if (!except.contains(setting.option) && parser.isSet(setting.option))
                 values.insert(setting.option, parser.value(setting.option));
         }
         if (parser.isSet(u"config"_s))
@@ -244,6 +248,7 @@ namespace Aq::Config
         }
         const Lookup lookup(inputs, std::move(config), configPath);
         Profile profile;
+        profile.services = inputs.services;
 
         for (auto it = inputs.environment.cbegin(); it != inputs.environment.cend(); ++it) {
             if (!it.key().startsWith(u"AQUEDUCT_"_s) || otherKnownVariables().contains(it.key()))
@@ -310,6 +315,8 @@ namespace Aq::Config
                 service.endpoint = *url;
                 service.source = override.source;
             } else if (service.backend == Backend::Emulator) {
+                if (!endpoint.emulatorHost.isSet() && &service == &profile.bigquery && !profile.usesBigQuery())
+                    continue;
                 if (!endpoint.emulatorHost.isSet()) {
                     return ApiError::invalidArgument(u"backend emulator needs an endpoint for %1: set %2 (host:port) or %3"_s
                                                          .arg(endpoint.key == u"pubsubEndpoint"_s ? u"Pub/Sub"_s : u"BigQuery"_s,

@@ -21,6 +21,14 @@ namespace Aq::Config
 
     QString backendName(Backend backend);
 
+    // The services a command talks to. `aqueduct publish` needs Pub/Sub only: BigQuery's settings are then not
+    // required (no emulator endpoint) and not opened (no data folder taken for it).
+    enum class Services
+    {
+        PubSubAndBigQuery,
+        PubSubOnly,
+    };
+
     // Where one service is: its backend and, unless that backend decides, its endpoint.
     struct ServiceLocation
     {
@@ -36,6 +44,7 @@ namespace Aq::Config
     {
         ServiceLocation pubsub;
         ServiceLocation bigquery;
+        Services services = Services::PubSubAndBigQuery;
         QString project;            // empty for Gcp until the credentials say
         QString projectSource;
         QString credentialsFile;    // Gcp: a key or gcloud file; empty: Application Default Credentials
@@ -55,8 +64,9 @@ namespace Aq::Config
         // Things worth telling the user that do not stop the command (an ignored emulator variable, ...).
         QStringList warnings;
 
-        bool usesLocal() const { return pubsub.backend == Backend::Local || bigquery.backend == Backend::Local; }
-        bool usesGcp() const { return pubsub.backend == Backend::Gcp || bigquery.backend == Backend::Gcp; }
+        bool usesBigQuery() const { return services == Services::PubSubAndBigQuery; }
+        bool usesLocal() const { return pubsub.backend == Backend::Local || (usesBigQuery() && bigquery.backend == Backend::Local); }
+        bool usesGcp() const { return pubsub.backend == Backend::Gcp || (usesBigQuery() && bigquery.backend == Backend::Gcp); }
         // "local cloud (~/.local/share/aqueduct)", "Pub/Sub: emulator http://127.0.0.1:8085; BigQuery: local cloud"
         QString describe() const;
     };
@@ -66,13 +76,15 @@ namespace Aq::Config
     {
         QHash<QString, QString> options;        // command-line option name (no dashes) -> value
         QHash<QString, QString> environment;    // the process environment
+        Services services = Services::PubSubAndBigQuery;
         static QHash<QString, QString> processEnvironment();
     };
 
-    // The common flags of every subcommand (DESIGN.md, Command line).
-    void addProfileOptions(QCommandLineParser &parser);
+    // The common flags of every subcommand (DESIGN.md, Command line), but those in `except` (serve gives
+    // --api-key another meaning).
+    void addProfileOptions(QCommandLineParser &parser, const QStringList &except = {});
     // The values of those flags that were given.
-    QHash<QString, QString> profileOptionValues(const QCommandLineParser &parser);
+    QHash<QString, QString> profileOptionValues(const QCommandLineParser &parser, const QStringList &except = {});
 
     // Unknown config keys, bad values and contradictions (an endpoint for the local backend, an API key for Google
     // Cloud, an emulator backend with no endpoint) are errors that say what to change.

@@ -63,19 +63,24 @@ namespace Aq::PubSub
         });
     }
 
-    void Subscriber::stop()
+    void Subscriber::stopPulling()
     {
         if (!m_running)
             return;
         m_running = false;
-        m_stopping = true;
         m_backoffTimer.stop();
-        m_leaseTimer.stop();
         const QList<QPointer<Rest::RestCall>> pulls = std::exchange(m_pulls, {});
         for (const QPointer<Rest::RestCall> &pull : pulls) {
             if (pull)
                 pull->abort();
         }
+    }
+
+    void Subscriber::stop()
+    {
+        stopPulling();
+        m_leaseTimer.stop();
+        m_stopping = true;
         flushAcks();
         maybeFinishStop();
     }

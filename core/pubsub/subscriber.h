@@ -48,8 +48,11 @@ namespace Aq::PubSub
         ~Subscriber() override;
 
         void start();
-        // Stops pulling; acks and nacks already given are sent; then stopped(). Messages still outstanding
-        // are left to their leases (Pub/Sub delivers them again).
+        // Stops pulling (long polls are aborted); acks and nacks may still be given.
+        void stopPulling();
+        // Stops pulling and sends the acks and nacks given so far; then stopped(). May be called again after
+        // more acks (each call ends with stopped()). Messages still outstanding are left to their leases (Pub/Sub
+        // delivers them again).
         void stop();
         bool isRunning() const { return m_running; }
 

@@ -1,5 +1,7 @@
 #include "core/server/servecommand.h"
 
+#include <optional>
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
@@ -10,7 +12,10 @@
 #include "core/common/timeutil.h"
 #include "core/common/unixsignalwatcher.h"
 #include "core/localcloud/datafolderlock.h"
+#include "core/localcloud/localbackend.h"
 #include "core/localcloud/localcloud.h"
+#include "core/metrics/pipelinemetrics.h"
+#include "core/pipeline/pipelinerunner.h"
 #include "core/server/http/httpresponse.h"
 #include "core/server/http/httpserver.h"
 #include "core/server/http/openfilelimit.h"
@@ -32,18 +37,6 @@ namespace Aq::Server
         };
 
         constexpr FutureFlag FUTURE_FLAGS[] = {
-            {"project", "resource names (the profile)"},
-            {"topic", "the ingest pipeline"},
-            {"subscription", "the ingest pipeline"},
-            {"dataset", "the ingest pipeline"},
-            {"table", "the ingest pipeline"},
-            {"error-table", "the ingest pipeline"},
-            {"schema", "the ingest pipeline"},
-            {"key-column", "the ingest pipeline"},
-            {"no-create", "the ingest pipeline"},
-            {"pubsub-endpoint", "the emulator and Google Cloud backends"},
-            {"bigquery-endpoint", "the emulator and Google Cloud backends"},
-            {"config", "configuration files"},
             {"api-key", "API keys"},
             {"api-keys-file", "API keys"},
             {"public-probes", "API keys"},
@@ -58,12 +51,6 @@ namespace Aq::Server
         {
             return qEnvironmentVariable(name);
         }
-    }
-
-    QString defaultDataDir()
-    {
-        const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
-        return QDir(base.isEmpty() ? QDir::homePath() + u"/.local/share"_s : base).filePath(u"aqueduct"_s);
     }
 
     Result<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text)
@@ -106,15 +93,17 @@ namespace Aq::Server
         const QCommandLineOption version(u"version"_s, u"Print the version and exit."_s);
         parser.addOption(version);
         parser.addPositionalArgument(u"serve"_s, u"The subcommand."_s, u"serve"_s);
-        const QCommandLineOption backend(u"backend"_s, u"Backend: local (the embedded local cloud; emulator and gcp come with the pipeline)."_s, u"local|emulator|gcp"_s, u"local"_s);
-        const QCommandLineOption dataDir(u"data-dir"_s, u"Data folder of the local cloud (env AQUEDUCT_DATA_DIR; default %1)."_s.arg(defaultDataDir()), u"dir"_s);
         const QCommandLineOption listen(u"listen"_s, u"Address to listen on (env AQUEDUCT_LISTEN; default 127.0.0.1:8080; on Cloud Run 0.0.0.0:$PORT)."_s, u"host:port"_s);
         const QCommandLineOption noIngest(u"no-ingest"_s, u"Serve without running the ingest pipeline."_s);
+        const QCommandLineOption noCreate(u"no-create"_s, u"Do not create missing topics, subscriptions, dataset or tables: fail and name them."_s);
         const QCommandLineOption durability(u"durability"_s, u"process: survive kill -9 (default); full: also survive power loss (env AQUEDUCT_DURABILITY)."_s, u"process|full"_s);
         const QCommandLineOption dedupWindow(u"dedup-window"_s, u"How long the local cloud remembers insertIds (default 10m; env AQUEDUCT_DEDUP_WINDOW)."_s, u"duration"_s);
         const QCommandLineOption allowLocal(u"allow-local"_s, u"On Cloud Run (K_SERVICE set), allow the local backend anyway."_s);
         const QCommandLineOption verbose(QStringList {u"v"_s, u"verbose"_s}, u"Log debug messages."_s);
-        parser.addOptions({backend, dataDir, listen, noIngest, durability, dedupWindow, allowLocal, verbose});
+        parser.addOptions({listen, noIngest, noCreate, durability, dedupWindow, allowLocal, verbose});
+        // --api-key means an accepted key on serve (the operator API's keys), not a key to send.
+        const QStringList notFromProfile {u"api-key"_s};
+        Config::addProfileOptions(parser, notFromProfile);
         QList<QCommandLineOption> future;
         for (const FutureFlag &flag : FUTURE_FLAGS) {
             future.append(QCommandLineOption(QString::fromLatin1(flag.name), u"Not built yet: %1."_s.arg(QLatin1StringView(flag.feature)), u"value"_s));
@@ -137,20 +126,34 @@ namespace Aq::Server
             return ApiError::invalidArgument(u"Unexpected argument \"%1\". Usage: serve [flags]; see --help."_s.arg(positional.join(u' ')));
 
         ServeOptions options;
-        options.backend = parser.value(backend);
-        if (options.backend != u"local"_s) {
-            if (options.backend == u"emulator"_s || options.backend == u"gcp"_s)
-                return ApiError::invalidArgument(u"--backend %1 is not built yet: serve runs the local cloud in this release. Use --backend local."_s.arg(options.backend));
-            return ApiError::invalidArgument(u"--backend %1: expected local, emulator or gcp."_s.arg(options.backend));
-        }
+        Result<Config::Profile> profile = Config::resolveProfile({Config::profileOptionValues(parser, notFromProfile), Config::ProfileInputs::processEnvironment()});
+        if (!profile)
+            return profile.error();
+        options.profile = *profile;
+        options.profile.dataDir = QDir(options.profile.dataDir).absolutePath();
+        options.dataDir = options.profile.dataDir;
+        options.backend = options.profile.pubsub.backend == options.profile.bigquery.backend ? Config::backendName(options.profile.pubsub.backend)
+                                                                                              : u"mixed"_s;
         const bool onCloudRun = !environment("K_SERVICE").isEmpty();
-        if (onCloudRun && !parser.isSet(allowLocal))
+        if (onCloudRun && options.profile.usesLocal() && !parser.isSet(allowLocal))
             return ApiError::invalidArgument(u"Refusing backend=local on Cloud Run (K_SERVICE is set): an instance's disk is not a database. Pass --allow-local to do it anyway."_s);
 
-        options.dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : environment("AQUEDUCT_DATA_DIR");
-        if (options.dataDir.isEmpty())
-            options.dataDir = defaultDataDir();
-        options.dataDir = QDir(options.dataDir).absolutePath();
+        Pipeline::IngestSettings &ingest = options.ingestSettings;
+        ingest.topic = options.profile.topic;
+        ingest.subscription = options.profile.subscription;
+        ingest.deadLetterTopic = options.profile.deadLetterTopic;
+        ingest.dataset = options.profile.dataset;
+        ingest.table = options.profile.table;
+        ingest.errorTable = options.profile.errorTable;
+        ingest.conversion.keyColumn = options.profile.keyColumn;
+        ingest.createMissing = !parser.isSet(noCreate);
+        ingest.partitionAndCluster = options.profile.bigquery.backend == Config::Backend::Gcp;
+        if (!options.profile.schemaFile.isEmpty()) {
+            Result<BigQuery::TableSchema> schema = BigQuery::readSchemaFile(options.profile.schemaFile);
+            if (!schema)
+                return schema.error();
+            ingest.schema = *schema;
+        }
 
         QString listenText = parser.isSet(listen) ? parser.value(listen) : environment("AQUEDUCT_LISTEN");
         if (listenText.isEmpty() && onCloudRun)
@@ -201,37 +204,44 @@ namespace Aq::Server
         const ServeOptions &options = *parsed;
         if (options.verbose)
             QLoggingCategory::setFilterRules(u"aq.*.debug=true"_s);
-        if (options.ingest)
-            qCInfo(lcServe) << "the ingest pipeline is not built yet; serving the local cloud only (as with --no-ingest)";
+        const QString program = QCoreApplication::applicationName();
+        const bool hostsLocalCloud = options.profile.usesLocal();
 
-        Result<std::unique_ptr<LocalCloud::DataFolderLock>> lock = LocalCloud::DataFolderLock::acquire(options.dataDir);
-        if (!lock) {
-            fprintf(stderr, "%s: %s\n", qPrintable(QCoreApplication::applicationName()), qPrintable(lock.error().message));
-            return ExitFolderOwned;
-        }
-
-        LocalCloud::LocalCloudOptions cloudOptions;
-        cloudOptions.dataDir = options.dataDir;
-        cloudOptions.durability = options.durability;
-        cloudOptions.dedupWindowMicros = options.dedupWindowMicros;
-        LocalCloud::LocalCloudHost cloudHost(cloudOptions);
-        if (Status s = cloudHost.start(); !s) {
-            fprintf(stderr, "%s: %s\n", qPrintable(QCoreApplication::applicationName()), qPrintable(s.error().message));
-            return ExitFailure;
+        // The local cloud, when a service is on the local backend: this process owns the data folder.
+        std::unique_ptr<LocalCloud::DataFolderLock> lock;
+        std::unique_ptr<LocalCloud::LocalCloudHost> cloudHost;
+        if (hostsLocalCloud) {
+            Result<std::unique_ptr<LocalCloud::DataFolderLock>> acquired = LocalCloud::DataFolderLock::acquire(options.dataDir);
+            if (!acquired) {
+                fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(acquired.error().message));
+                return ExitFolderOwned;
+            }
+            lock = std::move(*acquired);
+            LocalCloud::LocalCloudOptions cloudOptions;
+            cloudOptions.dataDir = options.dataDir;
+            cloudOptions.durability = options.durability;
+            cloudOptions.dedupWindowMicros = options.dedupWindowMicros;
+            cloudHost = std::make_unique<LocalCloud::LocalCloudHost>(cloudOptions);
+            if (Status s = cloudHost->start(); !s) {
+                fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(s.error().message));
+                return ExitFailure;
+            }
         }
 
         raiseOpenFileLimit();
         QThread httpThread;
         httpThread.setObjectName(u"http"_s);
         auto *server = new HttpServer;
-        const LocalCloudRoute localCloudRoute(cloudHost.cloud());
+        std::optional<LocalCloudRoute> localCloudRoute;
+        if (cloudHost)
+            localCloudRoute.emplace(cloudHost->cloud());
         server->setHandler([localCloudRoute](const HttpRequest &request, HttpResponder responder) {
             if (request.path() == u"/healthz"_s) {
                 responder.send(HttpResponse::json(200, QByteArrayLiteral("{\"status\":\"ok\"}")));
                 return;
             }
-            if (LocalCloudRoute::matches(request.path())) {
-                localCloudRoute.handle(request, std::move(responder));
+            if (localCloudRoute && LocalCloudRoute::matches(request.path())) {
+                localCloudRoute->handle(request, std::move(responder));
                 return;
             }
             responder.send(HttpResponse::fromError(ApiError::notFound(u"No route for %1 %2."_s.arg(QString::fromLatin1(request.method()), request.path()))));
@@ -245,31 +255,66 @@ namespace Aq::Server
             listening = server->listen(options.host, options.port);
             listenError = server->errorString();
         }, Qt::BlockingQueuedConnection);
-        if (!listening) {
-            fprintf(stderr, "%s: cannot listen on %s:%u: %s\n", qPrintable(QCoreApplication::applicationName()), qPrintable(options.host.toString()),
-                    unsigned(options.port), qPrintable(listenError));
+        const auto stopHttp = [&httpThread] {
             httpThread.quit();
             httpThread.wait();
+        };
+        if (!listening) {
+            fprintf(stderr, "%s: cannot listen on %s:%u: %s\n", qPrintable(program), qPrintable(options.host.toString()), unsigned(options.port),
+                    qPrintable(listenError));
+            stopHttp();
             return ExitFailure;
         }
         const QString hostText = options.host.protocol() == QAbstractSocket::IPv6Protocol ? u"[%1]"_s.arg(options.host.toString()) : options.host.toString();
         const QUrl endpoint(u"http://%1:%2"_s.arg(hostText).arg(server->serverPort()));
-        if (Status s = (*lock)->setEndpoint(endpoint); !s)
-            qCWarning(lcServe) << s.error().message;
-
-        fprintf(stderr, "%s: serving the local cloud on %s (data folder %s)\n", qPrintable(QCoreApplication::applicationName()),
-                qPrintable(endpoint.toString()), qPrintable(QDir::toNativeSeparators(options.dataDir)));
+        if (lock) {
+            if (Status s = lock->setEndpoint(endpoint); !s)
+                qCWarning(lcServe) << s.error().message;
+            fprintf(stderr, "%s: serving the local cloud on %s (data folder %s)\n", qPrintable(program), qPrintable(endpoint.toString()),
+                    qPrintable(QDir::toNativeSeparators(options.dataDir)));
+        } else {
+            fprintf(stderr, "%s: serving on %s\n", qPrintable(program), qPrintable(endpoint.toString()));
+        }
         fflush(stderr);
 
+        // The ingest pipeline, on its own thread, reaching this process's local cloud in-process.
+        // Large (its rings hold hours of points): on the heap.
+        const auto metrics = std::make_unique<Metrics::PipelineMetrics>();
+        std::unique_ptr<LocalCloud::LocalBackend> localBackend;
+        if (cloudHost)
+            localBackend = std::make_unique<LocalCloud::LocalBackend>(cloudHost->cloud());
+        std::unique_ptr<Pipeline::PipelineRunner> pipeline;
+        int exitCode = ExitOk;
+        if (options.ingest) {
+            pipeline = std::make_unique<Pipeline::PipelineRunner>(options.profile, options.ingestSettings, localBackend.get(), metrics.get());
+            QObject::connect(pipeline.get(), &Pipeline::PipelineRunner::started, QCoreApplication::instance(), [&] {
+                fprintf(stderr, "%s: ingesting subscription %s into table %s.%s (%s)\n", qPrintable(program), qPrintable(options.ingestSettings.subscription),
+                        qPrintable(options.ingestSettings.dataset), qPrintable(options.ingestSettings.table), qPrintable(pipeline->description()));
+                fflush(stderr);
+            });
+            QObject::connect(pipeline.get(), &Pipeline::PipelineRunner::startFailed, QCoreApplication::instance(), [&](const QString &message) {
+                fprintf(stderr, "%s: the ingest pipeline cannot start: %s\n", qPrintable(program), qPrintable(message));
+                exitCode = ExitFailure;
+                QCoreApplication::quit();
+            });
+            QObject::connect(pipeline.get(), &Pipeline::PipelineRunner::stopped, QCoreApplication::instance(), [] { QCoreApplication::quit(); });
+            pipeline->start();
+        }
+
         UnixSignalWatcher signalWatcher;
-        QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, QCoreApplication::instance(), [](int signalNumber) {
-            qCInfo(lcServe) << "signal" << signalNumber << "received: shutting down";
-            QCoreApplication::quit();
+        QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, QCoreApplication::instance(), [&](int signalNumber) {
+            qCInfo(lcServe) << "signal" << signalNumber << "received: draining and shutting down";
+            // The pipeline stops pulling, finishes and acknowledges what it holds, then quits the loop.
+            if (pipeline)
+                pipeline->stop();
+            else
+                QCoreApplication::quit();
         });
-        const int code = QCoreApplication::exec();
-        httpThread.quit();
-        httpThread.wait();
-        cloudHost.stop();
-        return code == 0 ? ExitOk : ExitFailure;
+        const int loopCode = QCoreApplication::exec();
+        pipeline.reset();
+        stopHttp();
+        if (cloudHost)
+            cloudHost->stop();
+        return loopCode != 0 ? ExitFailure : exitCode;
     }
 }

@@ -4,7 +4,9 @@
 #include <QStringList>
 
 #include "core/common/result.h"
+#include "core/config/profile.h"
 #include "core/localcloud/localstore.h"
+#include "core/pipeline/ingestsettings.h"
 
 namespace Aq::Server
 {
@@ -19,7 +21,9 @@ namespace Aq::Server
 
     struct ServeOptions
     {
-        QString backend = QStringLiteral("local");
+        QString backend = QStringLiteral("local");   // local, emulator, gcp, or mixed (one service each)
+        Config::Profile profile;
+        Pipeline::IngestSettings ingestSettings;
         QHostAddress host = QHostAddress::LocalHost;
         quint16 port = 8080;
         QString dataDir;
@@ -29,12 +33,11 @@ namespace Aq::Server
         bool verbose = false;
     };
 
-    // `aqueduct serve` / `aqueduct-server serve`: the local cloud's REST routes and /healthz over HTTP,
-    // until SIGTERM or SIGINT. `arguments` starts with the program name; "serve" may follow.
+    // `aqueduct serve` / `aqueduct-server serve`: the ingest pipeline, and over HTTP /healthz and (when a service is
+    // on the local backend) the local cloud's REST routes, until SIGTERM or SIGINT, which drain the pipeline. `arguments` starts with the program name; "serve" may follow.
     int runServe(const QStringList &arguments);
 
     // Exposed for tests: the command line (then the environment) to options, or a usage error.
     Result<ServeOptions> parseServeOptions(const QStringList &arguments, QString *helpText = nullptr);
     Result<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text);
-    QString defaultDataDir();
 }

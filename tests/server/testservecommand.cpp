@@ -52,7 +52,8 @@ private slots:
         QTest::newRow("bad window") << QStringList {u"--dedup-window"_s, u"soon"_s} << u"--dedup-window"_s;
         QTest::newRow("unknown flag") << QStringList {u"--frobnicate"_s} << u"frobnicate"_s;
         QTest::newRow("future flag") << QStringList {u"--api-key"_s, u"k"_s} << u"not built yet"_s;
-        QTest::newRow("future backend") << QStringList {u"--backend"_s, u"gcp"_s} << u"not built yet"_s;
+        QTest::newRow("future flag") << QStringList {u"--api-key"_s, u"k"_s} << u"not built yet"_s;
+        QTest::newRow("contradiction") << QStringList {u"--backend"_s, u"local"_s, u"--pubsub-endpoint"_s, u"http://h:1"_s} << u"--pubsub-endpoint"_s;
         QTest::newRow("bad backend") << QStringList {u"--backend"_s, u"mars"_s} << u"mars"_s;
         QTest::newRow("stray argument") << QStringList {u"extra"_s} << u"extra"_s;
     }
@@ -72,7 +73,7 @@ private slots:
         QVERIFY(defaults.hasValue());
         QCOMPARE(defaults->port, quint16(8080));
         QCOMPARE(defaults->host, QHostAddress(QHostAddress::LocalHost));
-        QCOMPARE(defaults->dataDir, Aq::Server::defaultDataDir());
+        QCOMPARE(defaults->dataDir, Aq::Config::defaultDataDir());
         qputenv("AQUEDUCT_LISTEN", "127.0.0.1:9999");
         qputenv("AQUEDUCT_DEDUP_WINDOW", "90s");
         auto fromEnvironment = parseServeOptions({u"aqueduct"_s, u"serve"_s});
