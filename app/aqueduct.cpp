@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 
+#include "app/cli/publishcommand.h"
 #include "app/cli/querycommand.h"
 #include "core/server/servecommand.h"
 
@@ -14,7 +15,7 @@ namespace
         "\n"
         "Commands:\n"
         "  serve      serve the embedded local cloud (Pub/Sub + BigQuery REST) and /healthz; see aqueduct serve --help\n"
-        "  publish    publish test events            (not built yet)\n"
+        "  publish    publish test events to Pub/Sub; see aqueduct publish --help\n"
         "  query      run a GoogleSQL query against BigQuery or the local cloud; see aqueduct query --help\n"
         "  verify     reconcile a publish run        (not built yet)\n"
         "  seek       replay a subscription          (not built yet)\n"
@@ -34,6 +35,8 @@ int main(int argc, char *argv[])
     const QString command = arguments.size() > 1 ? arguments[1] : QString();
     if (command == u"serve"_s)
         return Aq::Server::runServe(arguments);
+    if (command == u"publish"_s)
+        return Aq::Cli::runPublish(arguments);
     if (command == u"query"_s)
         return Aq::Cli::runQuery(arguments);
     if (command == u"--help"_s || command == u"-h"_s) {
@@ -48,8 +51,8 @@ int main(int argc, char *argv[])
         fputs("aqueduct: the desktop console is not built yet; run `aqueduct serve` to start the embedded local cloud.\n", stderr);
         return Aq::Server::ExitUsage;
     }
-    if (command == u"publish"_s || command == u"verify"_s || command == u"seek"_s) {
-        fprintf(stderr, "aqueduct: `%s` is not built yet; this release has `aqueduct serve` and `aqueduct query`.\n", qPrintable(command));
+    if (command == u"verify"_s || command == u"seek"_s) {
+        fprintf(stderr, "aqueduct: `%s` is not built yet; this release has `aqueduct serve`, `aqueduct publish` and `aqueduct query`.\n", qPrintable(command));
         return Aq::Server::ExitUsage;
     }
     fprintf(stderr, "aqueduct: unknown command \"%s\".\n\n%s", qPrintable(command), USAGE);

@@ -1,12 +1,17 @@
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 
+#include <QEventLoop>
 #include <QString>
 
 #include "core/common/result.h"
 #include "core/config/connection.h"
 #include "core/config/profile.h"
+
+class QCommandLineParser;
 
 namespace Aq::Cli
 {
@@ -22,6 +27,30 @@ namespace Aq::Cli
     // "aqueduct query: message" on stderr.
     void printError(const QString &command, const QString &message);
     void printWarnings(const QString &command, const QStringList &warnings);
+
+    // Parses a subcommand's flags after adding the profile flags and -v/--verbose (which logs each request;
+    // without it the local cloud's informational logs stay quiet: a command's output is its result). Returns
+    // the positional arguments after the subcommand's name; a usage error, or the "help" error for --help.
+    Result<QStringList> parseCommandLine(QCommandLineParser &parser, const QString &command, const QStringList &arguments, QString *helpText);
+
+    // A command's flags did not parse: --help (an error whose reason is "help") goes to stdout and is ExitOk;
+    // anything else is printed as a usage error, ExitUsage.
+    int reportParseFailure(const QString &command, const ApiError &error, const QString &helpText);
+
+    // Runs the event loop until the call that `start` makes answers.
+    template <typename T>
+    Result<T> waitFor(const std::function<void(std::function<void(Result<T>)>)> &start)
+    {
+        std::optional<Result<T>> outcome;
+        QEventLoop loop;
+        start([&](Result<T> result) {
+            outcome.emplace(std::move(result));
+            loop.quit();
+        });
+        if (!outcome)
+            loop.exec();
+        return std::move(*outcome);
+    }
 
     // Opens the profile's connection, running the event loop until it is ready.
     Result<std::unique_ptr<Config::Connection>> openConnection(const Config::Profile &profile, Config::LocalBackendAccess *local);

@@ -5,7 +5,6 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QEventLoop>
-#include <QLoggingCategory>
 
 #include "app/cli/commandsupport.h"
 #include "app/cli/resultwriter.h"
@@ -44,20 +43,13 @@ namespace Aq::Cli
             const QCommandLineOption maxBytesBilled(u"max-bytes-billed"_s, u"Fail the query instead of billing more than this many bytes."_s, u"bytes"_s);
             const QCommandLineOption dryRun(u"dry-run"_s, u"Validate the query and report the bytes it would process; run nothing."_s);
             const QCommandLineOption pageSize(u"page-size"_s, u"Rows fetched per request (default 10000)."_s, u"rows"_s, u"10000"_s);
-            const QCommandLineOption verbose(QStringList {u"v"_s, u"verbose"_s}, u"Log each request."_s);
-            parser.addOptions({format, param, maxBytesBilled, dryRun, pageSize, verbose});
-            Config::addProfileOptions(parser);
-            if (helpText)
-                *helpText = parser.helpText();
-            if (!parser.parse(arguments))
-                return ApiError::invalidArgument(parser.errorText() + u"; see --help"_s);
-            if (parser.isSet(u"help"_s))
-                return ApiError::invalidArgument(u"help"_s, u"help"_s);
+            parser.addOptions({format, param, maxBytesBilled, dryRun, pageSize});
+            Result<QStringList> parsed = parseCommandLine(parser, Command, arguments, helpText);
+            if (!parsed)
+                return parsed.error();
+            const QStringList &positional = *parsed;
 
             QueryOptions options;
-            QStringList positional = parser.positionalArguments();
-            if (!positional.isEmpty() && positional.first() == Command)
-                positional.removeFirst();
             if (positional.size() != 1 || positional.first().trimmed().isEmpty())
                 return ApiError::invalidArgument(u"give the query as one argument, in quotes: aqueduct query \"SELECT ...\""_s);
             options.request.sql = positional.first();
@@ -87,8 +79,6 @@ namespace Aq::Cli
             options.request.pageSize = parser.value(pageSize).toInt(&ok);
             if (!ok || options.request.pageSize < 1 || options.request.pageSize > 100000)
                 return ApiError::invalidArgument(u"--page-size %1: give 1 to 100000 rows"_s.arg(parser.value(pageSize)));
-            // Informational logs of the local cloud are for servers; a command's output is its result.
-            QLoggingCategory::setFilterRules(parser.isSet(verbose) ? u"aq.*.debug=true"_s : u"aq.*.info=false"_s);
 
             Config::ProfileInputs inputs {Config::profileOptionValues(parser), Config::ProfileInputs::processEnvironment()};
             Result<Config::Profile> profile = Config::resolveProfile(inputs);
@@ -103,14 +93,8 @@ namespace Aq::Cli
     {
         QString helpText;
         Result<QueryOptions> options = parseOptions(arguments, &helpText);
-        if (!options) {
-            if (options.error().reason == u"help"_s) {
-                fputs(qPrintable(helpText), stdout);
-                return ExitOk;
-            }
-            printError(Command, options.error().message);
-            return ExitUsage;
-        }
+        if (!options)
+            return reportParseFailure(Command, options.error(), helpText);
         printWarnings(Command, options->profile.warnings);
 
         LocalCloud::LocalBackend local;

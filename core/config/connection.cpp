@@ -51,7 +51,7 @@ namespace Aq::Config
             }
             std::optional<LocalBackendAccess::Route> localRoute;
             for (ServiceLocation *service : {&p.pubsub, &p.bigquery}) {
-                if (service->backend != Backend::Local || localRoute)
+                if (service->backend != Backend::Local || localRoute || (service == &p.bigquery && !p.usesBigQuery()))
                     continue;
                 if (!local)
                     return ApiError::internal(u"the local backend is not available in this program"_s);
@@ -91,8 +91,12 @@ namespace Aq::Config
             QUrl pubsubEndpoint;
             QUrl bigqueryEndpoint;
             Rest::RestClient *pubsubRest = makeRest(p.pubsub, &pubsubEndpoint, &raw->m_pubsubRoute);
-            Rest::RestClient *bigqueryRest = makeRest(p.bigquery, &bigqueryEndpoint, &raw->m_bigqueryRoute);
             raw->m_pubsub = new PubSub::PubSubClient(pubsubRest, pubsubEndpoint, p.project, raw);
+            if (!p.usesBigQuery()) {
+                raw->m_bigqueryRoute = raw->m_pubsubRoute;
+                return Ok {};
+            }
+            Rest::RestClient *bigqueryRest = makeRest(p.bigquery, &bigqueryEndpoint, &raw->m_bigqueryRoute);
             raw->m_bigquery = new BigQuery::BigQueryClient(bigqueryRest, bigqueryEndpoint, p.project, raw);
             return Ok {};
         };

@@ -58,7 +58,7 @@ namespace Aq::Config
         const Profile &profile() const { return m_profile; }
         QString project() const { return m_profile.project; }
         PubSub::PubSubClient *pubsub() const { return m_pubsub; }
-        BigQuery::BigQueryClient *bigquery() const { return m_bigquery; }
+        BigQuery::BigQueryClient *bigquery() const { return m_bigquery; }   // null for a profile of Services::PubSubOnly
         // What this talks to, for status lines and messages.
         QString describe() const;
 

@@ -2,11 +2,19 @@
 set(AQ_PIPELINE_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/errorrecord.cpp
     ${CMAKE_CURRENT_LIST_DIR}/errorrecord.h
+    ${CMAKE_CURRENT_LIST_DIR}/eventgenerator.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/eventgenerator.h
+    ${CMAKE_CURRENT_LIST_DIR}/eventrandom.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/eventrandom.h
+    ${CMAKE_CURRENT_LIST_DIR}/eventtemplate.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/eventtemplate.h
     ${CMAKE_CURRENT_LIST_DIR}/ingestpipeline.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ingestpipeline.h
     ${CMAKE_CURRENT_LIST_DIR}/ingestsettings.h
     ${CMAKE_CURRENT_LIST_DIR}/pipelinerunner.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pipelinerunner.h
+    ${CMAKE_CURRENT_LIST_DIR}/publishjob.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/publishjob.h
     ${CMAKE_CURRENT_LIST_DIR}/resourcesetup.cpp
     ${CMAKE_CURRENT_LIST_DIR}/resourcesetup.h
     ${CMAKE_CURRENT_LIST_DIR}/rowconverter.cpp

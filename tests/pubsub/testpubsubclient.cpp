@@ -13,11 +13,13 @@
 #include "core/rest/restclient.h"
 #include "tests/support/emulatorprocess.h"
 #include "tests/support/peerrequirement.h"
+#include "tests/support/pubsubtestsupport.h"
 #include "tests/support/servertestprocess.h"
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Aq;
 using namespace Aq::PubSub;
+using namespace TestSupport;
 
 namespace
 {
@@ -28,28 +30,6 @@ namespace
         std::unique_ptr<Rest::RestClient> rest;
         std::unique_ptr<PubSubClient> client;
     };
-
-    template <typename T>
-    Result<T> wait(std::function<void(PubSubClient::Callback<T>)> start, int timeoutMs = 30000)
-    {
-        std::optional<Result<T>> outcome;
-        start([&outcome](Result<T> result) { outcome.emplace(std::move(result)); });
-        if (!QTest::qWaitFor([&] { return outcome.has_value(); }, timeoutMs))
-            return ApiError::internal(u"the test gave up waiting"_s);
-        return *outcome;
-    }
-
-    QString describe(const ApiError &error)
-    {
-        return u"%1 %2: %3"_s.arg(error.httpStatus).arg(error.status, error.message);
-    }
-
-    // For QVERIFY2, which evaluates its message even when the check passes.
-    template <typename T>
-    QString whyNot(const Result<T> &result)
-    {
-        return result ? QString() : describe(result.error());
-    }
 }
 
 class TestPubSubClient final : public QObject
@@ -92,38 +72,14 @@ private:
         m_backends[name] = std::move(backend);
     }
 
-    // Creates a topic and a subscription on it; returns the subscription's id.
     QString makeTopicAndSubscription(PubSubClient *pubsub, const QString &topic, Subscription settings = {})
     {
-        const Result<QString> created = wait<QString>([&](auto done) { pubsub->createTopic(topic, this, done); });
-        if (!created)
-            qWarning("createTopic: %s", qPrintable(whyNot(created)));
-        const QString id = topic + u"-sub"_s;
-        settings.topic = topic;
-        const Result<Subscription> subscription = wait<Subscription>([&](auto done) { pubsub->createSubscription(id, settings, this, done); });
-        if (!subscription)
-            qWarning("createSubscription: %s", qPrintable(whyNot(subscription)));
-        return id;
+        return TestSupport::makeTopicAndSubscription(pubsub, topic, settings, this);
     }
 
     QList<ReceivedMessage> pullAvailable(PubSubClient *pubsub, const QString &subscription, int expected, int timeoutMs = 20000)
     {
-        QList<ReceivedMessage> received;
-        QElapsedTimer clock;
-        clock.start();
-        while (received.size() < expected && clock.elapsed() < timeoutMs) {
-            const Result<QList<ReceivedMessage>> batch = wait<QList<ReceivedMessage>>([&](auto done) {
-                pubsub->pull(subscription, 1000, true, this, done);
-            });
-            if (!batch) {
-                qWarning("pull: %s", qPrintable(whyNot(batch)));
-                break;
-            }
-            received += *batch;
-            if (batch->isEmpty())
-                QTest::qWait(100);
-        }
-        return received;
+        return TestSupport::pullAvailable(pubsub, subscription, expected, timeoutMs, this);
     }
 
 private slots:
