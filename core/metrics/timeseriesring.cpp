@@ -31,20 +31,19 @@ namespace Aq::Metrics
 
     void TimeSeriesRing::addSecond(qint64 second, const StageCounts &counts, const LatencyHistogram &latency, qint64 backlog)
     {
-        qint64 period = periodOf(second);
-        if (m_openPeriod >= 0 && period > m_openPeriod)
-            advanceTo(second, m_openBacklog);
+        // Close the open period if `second` lies past it, and fill any gap before `second`'s period.
+        advanceTo(second, m_lastBacklog);
         if (m_openPeriod < 0) {
+            m_openPeriod = periodOf(second);
             if (m_lastPeriod >= 0)
-                period = qMax(period, m_lastPeriod + m_resolution);
-            m_openPeriod = period;
+                m_openPeriod = qMax(m_openPeriod, m_lastPeriod + m_resolution);
             m_openCounts.fill(0);
             m_openLatency.clear();
         }
         for (int i = 0; i < StageCount; ++i)
             m_openCounts[i] += counts[i];
         m_openLatency.merge(latency);
-        m_openBacklog = backlog;
+        m_lastBacklog = backlog;
     }
 
     void TimeSeriesRing::advanceTo(qint64 second, qint64 backlog)
@@ -94,7 +93,7 @@ namespace Aq::Metrics
             point.latencyP95Micros = m_openLatency.quantile(0.95);
             point.latencyP99Micros = m_openLatency.quantile(0.99);
         }
-        point.backlog = m_openBacklog;
+        point.backlog = m_lastBacklog;
         m_openPeriod = -1;
         push(point);
     }

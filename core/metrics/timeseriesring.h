@@ -43,6 +43,6 @@ namespace Aq::Metrics
         qint64 m_openPeriod = -1;       // start of the period being filled; -1 none
         StageCounts m_openCounts {};
         LatencyHistogram m_openLatency;
-        qint64 m_openBacklog = -1;
+        qint64 m_lastBacklog = -1;
     };
 }
