@@ -11,7 +11,7 @@ namespace Aq::LocalCloud
     // The core's REST clients reach the embedded local cloud through this QNetworkAccessManager without a
     // socket: requests to baseUrl() become LocalRequests on the local cloud's thread; anything else goes to
     // the network as usual. The same client code thus runs against the local cloud, emulators and Google.
-    class InProcessNetworkAccessManager final : public QNetworkAccessManager
+    class InProcessNetworkAccessManager : public QNetworkAccessManager
     {
         Q_OBJECT
 

@@ -67,4 +67,11 @@ namespace Aq::LocalCloud
         m_options = options;
         return inProcessRoute(m_host->cloud(), dataDir);
     }
+
+    LocalCloud *LocalBackend::cloud() const
+    {
+        if (m_running)
+            return m_running;
+        return m_host ? m_host->cloud() : nullptr;
+    }
 }

@@ -22,6 +22,8 @@ namespace Aq::LocalCloud
         ~LocalBackend() override;
 
         Result<Route> open(const QString &dataDir) override;
+        // The local cloud this reaches in-process, once open() chose that route; null otherwise.
+        LocalCloud *cloud() const;
 
     private:
         LocalCloudOptions m_options;

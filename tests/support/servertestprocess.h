@@ -12,7 +12,14 @@ class ServerTestProcess
 public:
     ~ServerTestProcess() { stop(); }
 
-    bool start(const QString &dataDir, const QStringList &extra = {})
+    enum Ingest
+    {
+        WithoutIngest,
+        WithIngest,
+    };
+
+    bool start(const QString &dataDir, const QStringList &extra = {}, Ingest ingest = WithoutIngest,
+               const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
     {
         const QString binary = qEnvironmentVariable("AQ_SERVER_BIN");
         if (binary.isEmpty()) {
@@ -20,8 +27,12 @@ public:
             return false;
         }
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.start(binary, QStringList {QStringLiteral("serve"), QStringLiteral("--no-ingest"), QStringLiteral("--listen"),
-                                             QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"), dataDir} + extra);
+        QStringList arguments {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"), dataDir};
+        if (ingest == WithoutIngest)
+            arguments.append(QStringLiteral("--no-ingest"));
+        m_process.setProcessEnvironment(environment);
+        m_stderr.clear();
+        m_process.start(binary, arguments + extra);
         if (!m_process.waitForStarted(10000))
             return false;
         static const QRegularExpression pattern(QStringLiteral("serving the local cloud on (http://\\S+)"));
