@@ -205,8 +205,16 @@ namespace Aq::LocalCloud
                 return respond(LocalResponse::error(noRoute(request)));
             if (method == "PUT")
                 return respond(toResponse(ps.createSubscription(project, id, json)));
-            if (method == "GET")
-                return respond(toResponse(ps.getSubscription(project, id)));
+            if (method == "GET") {
+                Result<QJsonObject> resource = ps.getSubscription(project, id);
+                // An extension (clients ignore unknown fields): the backlog, which Google Cloud tells through
+                // Cloud Monitoring (pubsub.googleapis.com/subscription/num_undelivered_messages) instead.
+                if (resource) {
+                    if (const Result<qint64> backlog = ps.backlog(project, id))
+                        resource->insert(u"numUndeliveredMessages"_s, QString::number(*backlog));
+                }
+                return respond(toResponse(resource));
+            }
             if (method == "PATCH")
                 return respond(toResponse(ps.patchSubscription(project, id, json)));
             if (method == "DELETE")

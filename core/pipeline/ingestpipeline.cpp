@@ -30,6 +30,8 @@ namespace Aq::Pipeline
     {
         m_flushTimer.setSingleShot(true);
         connect(&m_flushTimer, &QTimer::timeout, this, [this] { flush(true); });
+        m_backlogTimer.setInterval(2000);
+        connect(&m_backlogTimer, &QTimer::timeout, this, &IngestPipeline::refreshBacklog);
         m_retryTimer.setSingleShot(true);
         connect(&m_retryTimer, &QTimer::timeout, this, &IngestPipeline::releaseDueRetries);
         m_drainDeadline.setSingleShot(true);
@@ -93,6 +95,18 @@ namespace Aq::Pipeline
         qCInfo(lcPipeline).noquote() << "ingesting" << m_pubsub->subscriptionPath(m_settings.subscription) << "into"
                                      << u"%1.%2.%3"_s.arg(m_bigquery->project(), m_settings.dataset, m_settings.table);
         setState(State::Running);
+        m_backlogTimer.start();
+        refreshBacklog();
+    }
+
+    void IngestPipeline::refreshBacklog()
+    {
+        // The local cloud tells a subscription's backlog; Google's emulator and Google Cloud do not (there it is the
+        // Cloud Monitoring metric pubsub.googleapis.com/subscription/num_undelivered_messages).
+        m_pubsub->getSubscription(m_settings.subscription, this, [this](Result<PubSub::Subscription> subscription) {
+            if (subscription)
+                m_metrics->setBacklog(subscription->backlog);
+        });
     }
 
     void IngestPipeline::stop()
@@ -105,6 +119,7 @@ namespace Aq::Pipeline
         if (m_state != State::Running)
             return;
         setState(State::Draining);
+        m_backlogTimer.stop();
         m_drainDeadline.start(m_settings.drainTime);
         m_main->stopPulling();
         m_deadLetters->stopPulling();

@@ -99,6 +99,7 @@ namespace Aq::Pipeline
         void acknowledge(const Item &item);
         void nack(const Item &item);
         void maybeFinishDrain();
+        void refreshBacklog();
         std::deque<Item> &queue(Target target) { return target == Target::Table ? m_tableQueue : m_errorQueue; }
 
         PubSub::PubSubClient *m_pubsub;
@@ -112,6 +113,7 @@ namespace Aq::Pipeline
         std::deque<Item> m_errorQueue;
         QTimer m_flushTimer;
         QTimer m_drainDeadline;
+        QTimer m_backlogTimer;
         int m_insertsInFlight = 0;
         struct Retry
         {

@@ -63,6 +63,9 @@ namespace Aq::PubSub
                 return status.error();
         }
         subscription.retainAckedMessages = json.value(u"retainAckedMessages"_s).toBool();
+        const QJsonValue backlog = json.value(u"numUndeliveredMessages"_s);
+        if (backlog.isString() || backlog.isDouble())
+            subscription.backlog = backlog.isString() ? backlog.toString().toLongLong() : qint64(backlog.toDouble());
         subscription.enableMessageOrdering = json.value(u"enableMessageOrdering"_s).toBool();
         return subscription;
     }

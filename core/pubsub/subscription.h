@@ -20,6 +20,9 @@ namespace Aq::PubSub
         qint64 messageRetentionMicros = 0;
         bool retainAckedMessages = false;   // what seek needs to replay acknowledged messages
         bool enableMessageOrdering = false;
+        // Read only: unacknowledged messages, when the server tells (the local cloud's numUndeliveredMessages
+        // extension); -1 otherwise. Google Cloud tells it through Cloud Monitoring instead.
+        qint64 backlog = -1;
 
         bool hasDeadLetterPolicy() const { return !deadLetterTopic.isEmpty(); }
         bool hasRetryPolicy() const { return minimumBackoffMicros >= 0 && maximumBackoffMicros >= 0; }
