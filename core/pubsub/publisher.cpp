@@ -51,7 +51,6 @@ namespace Aq::PubSub
         if (bytes > MaxBatchBytes)
             return ApiError::invalidArgument(u"a message of %1 bytes (encoded) is over the %2-byte request limit"_s.arg(bytes).arg(MaxBatchBytes));
         if (!hasCapacity()) {
-            m_wasFull = true;
             ApiError error = ApiError::invalidArgument(u"publisher flow control: %1 messages (%2 bytes) are waiting for an answer; wait for capacity"_s
                                                            .arg(m_outstandingMessages).arg(m_outstandingBytes));
             error.httpStatus = 429;
@@ -171,12 +170,11 @@ namespace Aq::PubSub
 
     void Publisher::release(qsizetype messages, qsizetype bytes)
     {
+        const bool wasFull = !hasCapacity();
         m_outstandingMessages -= int(messages);
         m_outstandingBytes -= bytes;
-        if (m_wasFull && hasCapacity()) {
-            m_wasFull = false;
+        if (wasFull && hasCapacity())
             Q_EMIT capacityAvailable();
-        }
         if (m_outstandingMessages == 0)
             Q_EMIT drained();
     }

@@ -54,6 +54,7 @@ namespace Aq::PubSub
         QString topic() const { return m_topic; }
 
     Q_SIGNALS:
+        // Flow control was full and has room again (whether or not a publish() was refused meanwhile).
         void capacityAvailable();
         // Every message published so far has been answered.
         void drained();
@@ -87,6 +88,5 @@ namespace Aq::PubSub
         QTimer m_latencyTimer;
         int m_outstandingMessages = 0;
         qsizetype m_outstandingBytes = 0;
-        bool m_wasFull = false;
     };
 }

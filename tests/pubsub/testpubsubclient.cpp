@@ -305,6 +305,13 @@ private slots:
         QVERIFY(capacity.wait(20000));
         QVERIFY(publisher.hasCapacity());
         QVERIFY(publisher.publish(PubsubMessage {"m", {}, {}, {}, 0}, {}));
+
+        // A producer that checks hasCapacity() and never gets refused is told too.
+        QVERIFY(QTest::qWaitFor([&] { return publisher.outstandingMessages() == 0; }, 20000));
+        capacity.clear();
+        while (publisher.hasCapacity())
+            QVERIFY(publisher.publish(PubsubMessage {"m", {}, {}, {}, 0}, {}));
+        QVERIFY(capacity.wait(20000));
     }
 
     void nackRedeliversWithTheNextAttempt_data() { addBackends(); }
