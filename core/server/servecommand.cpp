@@ -100,7 +100,15 @@ namespace Aq::Server
         const QCommandLineOption dedupWindow(u"dedup-window"_s, u"How long the local cloud remembers insertIds (default 10m; env AQUEDUCT_DEDUP_WINDOW)."_s, u"duration"_s);
         const QCommandLineOption allowLocal(u"allow-local"_s, u"On Cloud Run (K_SERVICE set), allow the local backend anyway."_s);
         const QCommandLineOption verbose(QStringList {u"v"_s, u"verbose"_s}, u"Log debug messages."_s);
-        parser.addOptions({listen, noIngest, noCreate, durability, dedupWindow, allowLocal, verbose});
+        const QCommandLineOption concurrentPulls(u"concurrent-pulls"_s, u"Pulls the pipeline keeps open at once (default 2)."_s, u"n"_s, u"2"_s);
+        const QCommandLineOption maxOutstanding(u"max-outstanding"_s, u"Flow control: messages pulled and not yet acknowledged, at most (default 5000)."_s,
+                                                u"n"_s, u"5000"_s);
+        const QCommandLineOption maxOutstandingBytes(u"max-outstanding-bytes"_s, u"Flow control: their bytes, at most (default 100 MiB)."_s,
+                                                     u"bytes"_s, QString::number(100 * 1024 * 1024));
+        const QCommandLineOption unknownFields(u"unknown-fields"_s, u"Message fields the table has no column for: ignore (default) or reject "
+                                                                     "(the message goes to the error table)."_s, u"ignore|reject"_s, u"ignore"_s);
+        parser.addOptions({listen, noIngest, noCreate, concurrentPulls, maxOutstanding, maxOutstandingBytes, unknownFields, durability, dedupWindow,
+                           allowLocal, verbose});
         // --api-key means an accepted key on serve (the operator API's keys), not a key to send.
         const QStringList notFromProfile {u"api-key"_s};
         Config::addProfileOptions(parser, notFromProfile);
@@ -147,6 +155,27 @@ namespace Aq::Server
         ingest.errorTable = options.profile.errorTable;
         ingest.conversion.keyColumn = options.profile.keyColumn;
         ingest.createMissing = !parser.isSet(noCreate);
+        const auto positive = [&parser](const QCommandLineOption &option, qint64 max) -> Result<qint64> {
+            bool ok = false;
+            const qint64 value = parser.value(option).toLongLong(&ok);
+            if (!ok || value < 1 || value > max)
+                return ApiError::invalidArgument(u"--%1 %2: expected a whole number from 1 to %3."_s.arg(option.names().constFirst(), parser.value(option)).arg(max));
+            return value;
+        };
+        const Result<qint64> pulls = positive(concurrentPulls, 64);
+        const Result<qint64> outstanding = positive(maxOutstanding, 1000000);
+        const Result<qint64> outstandingBytes = positive(maxOutstandingBytes, qint64(16) << 30);
+        for (const Result<qint64> *value : {&pulls, &outstanding, &outstandingBytes}) {
+            if (!*value)
+                return value->error();
+        }
+        ingest.subscriber.concurrentPulls = int(*pulls);
+        ingest.subscriber.maxOutstandingMessages = int(*outstanding);
+        ingest.subscriber.maxOutstandingBytes = *outstandingBytes;
+        const QString unknown = parser.value(unknownFields).toLower();
+        if (unknown != u"ignore"_s && unknown != u"reject"_s)
+            return ApiError::invalidArgument(u"--unknown-fields %1: expected ignore or reject."_s.arg(parser.value(unknownFields)));
+        ingest.conversion.unknownFields = unknown == u"reject"_s ? Pipeline::UnknownFields::Reject : Pipeline::UnknownFields::Ignore;
         ingest.partitionAndCluster = options.profile.bigquery.backend == Config::Backend::Gcp;
         if (!options.profile.schemaFile.isEmpty()) {
             Result<BigQuery::TableSchema> schema = BigQuery::readSchemaFile(options.profile.schemaFile);

@@ -53,6 +53,9 @@ private slots:
         QTest::newRow("unknown flag") << QStringList {u"--frobnicate"_s} << u"frobnicate"_s;
         QTest::newRow("future flag") << QStringList {u"--api-key"_s, u"k"_s} << u"not built yet"_s;
         QTest::newRow("future flag") << QStringList {u"--api-key"_s, u"k"_s} << u"not built yet"_s;
+        QTest::newRow("pulls") << QStringList {u"--concurrent-pulls"_s, u"0"_s} << u"--concurrent-pulls"_s;
+        QTest::newRow("outstanding") << QStringList {u"--max-outstanding"_s, u"lots"_s} << u"--max-outstanding"_s;
+        QTest::newRow("unknown fields") << QStringList {u"--unknown-fields"_s, u"keep"_s} << u"keep"_s;
         QTest::newRow("contradiction") << QStringList {u"--backend"_s, u"local"_s, u"--pubsub-endpoint"_s, u"http://h:1"_s} << u"--pubsub-endpoint"_s;
         QTest::newRow("bad backend") << QStringList {u"--backend"_s, u"mars"_s} << u"mars"_s;
         QTest::newRow("stray argument") << QStringList {u"extra"_s} << u"extra"_s;
@@ -82,6 +85,14 @@ private slots:
         auto fromFlags = parseServeOptions({u"aqueduct"_s, u"serve"_s, u"--listen"_s, u"127.0.0.1:7777"_s, u"-v"_s});
         QCOMPARE(fromFlags->port, quint16(7777));
         QVERIFY(fromFlags->verbose);
+        auto pipeline = parseServeOptions({u"aqueduct"_s, u"serve"_s, u"--concurrent-pulls"_s, u"4"_s, u"--max-outstanding"_s, u"100"_s,
+                                           u"--unknown-fields"_s, u"reject"_s, u"--topic"_s, u"orders"_s, u"--no-create"_s});
+        QVERIFY(pipeline.hasValue());
+        QCOMPARE(pipeline->ingestSettings.subscriber.concurrentPulls, 4);
+        QCOMPARE(pipeline->ingestSettings.subscriber.maxOutstandingMessages, 100);
+        QVERIFY(pipeline->ingestSettings.conversion.unknownFields == Aq::Pipeline::UnknownFields::Reject);
+        QCOMPARE(pipeline->ingestSettings.topic, u"orders"_s);
+        QVERIFY(!pipeline->ingestSettings.createMissing);
     }
 
     void testCloudRunListensOnPortAndRefusesTheLocalBackend()
