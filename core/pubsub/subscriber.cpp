@@ -113,6 +113,12 @@ namespace Aq::PubSub
         if (!messages) {
             if (messages.error().status == u"CANCELLED"_s)
                 return;
+            if (messages.error().status == u"DEADLINE_EXCEEDED"_s) {
+                // A long poll that nothing answered: Google's emulator holds an empty pull for about 90 s, past
+                // the pull deadline. Nothing came; pull again.
+                fillPulls();
+                return;
+            }
             ++m_consecutiveFailures;
             const int waitMs = qMin(30000, 250 << qMin(m_consecutiveFailures, 7));
             qCWarning(lcSubscriber).noquote() << "pull from" << m_subscription << "failed:" << messages.error().message
