@@ -4,6 +4,7 @@
 
 #include "app/cli/publishcommand.h"
 #include "app/cli/querycommand.h"
+#include "app/cli/verifycommand.h"
 #include "core/server/servecommand.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -17,7 +18,7 @@ namespace
         "  serve      serve the embedded local cloud (Pub/Sub + BigQuery REST) and /healthz; see aqueduct serve --help\n"
         "  publish    publish test events to Pub/Sub; see aqueduct publish --help\n"
         "  query      run a GoogleSQL query against BigQuery or the local cloud; see aqueduct query --help\n"
-        "  verify     reconcile a publish run        (not built yet)\n"
+        "  verify     reconcile a publish run with the table and the error table; see aqueduct verify --help\n"
         "  seek       replay a subscription          (not built yet)\n"
         "  (none)     the desktop console            (not built yet: run aqueduct serve)\n"
         "\n"
@@ -39,6 +40,8 @@ int main(int argc, char *argv[])
         return Aq::Cli::runPublish(arguments);
     if (command == u"query"_s)
         return Aq::Cli::runQuery(arguments);
+    if (command == u"verify"_s)
+        return Aq::Cli::runVerify(arguments);
     if (command == u"--help"_s || command == u"-h"_s) {
         fputs(USAGE, stdout);
         return Aq::Server::ExitOk;
@@ -51,8 +54,8 @@ int main(int argc, char *argv[])
         fputs("aqueduct: the desktop console is not built yet; run `aqueduct serve` to start the embedded local cloud.\n", stderr);
         return Aq::Server::ExitUsage;
     }
-    if (command == u"verify"_s || command == u"seek"_s) {
-        fprintf(stderr, "aqueduct: `%s` is not built yet; this release has `aqueduct serve`, `aqueduct publish` and `aqueduct query`.\n", qPrintable(command));
+    if (command == u"seek"_s) {
+        fprintf(stderr, "aqueduct: `%s` is not built yet; this release has `aqueduct serve`, `aqueduct publish`, `aqueduct query` and `aqueduct verify`.\n", qPrintable(command));
         return Aq::Server::ExitUsage;
     }
     fprintf(stderr, "aqueduct: unknown command \"%s\".\n\n%s", qPrintable(command), USAGE);

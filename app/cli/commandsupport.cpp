@@ -52,4 +52,10 @@ namespace Aq::Cli
     {
         return waitFor<std::unique_ptr<Config::Connection>>([&](auto done) { Config::Connection::open(profile, local, nullptr, done); });
     }
+
+    int reportConnectionFailure(const QString &command, const ApiError &error)
+    {
+        printError(command, error.message);
+        return error.status == u"FAILED_PRECONDITION"_s ? ExitFolderOwned : ExitFailure;
+    }
 }

@@ -54,4 +54,7 @@ namespace Aq::Cli
 
     // Opens the profile's connection, running the event loop until it is ready.
     Result<std::unique_ptr<Config::Connection>> openConnection(const Config::Profile &profile, Config::LocalBackendAccess *local);
+    // openConnection failed: the message on stderr; ExitFolderOwned when the data folder's owner cannot be reached
+    // (FAILED_PRECONDITION), else ExitFailure.
+    int reportConnectionFailure(const QString &command, const ApiError &error);
 }

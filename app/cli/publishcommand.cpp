@@ -281,10 +281,8 @@ namespace Aq::Cli
 
         LocalCloud::LocalBackend local;
         Result<std::unique_ptr<Config::Connection>> connection = openConnection(profile, &local);
-        if (!connection) {
-            printError(Command, connection.error().message);
-            return connection.error().status == u"FAILED_PRECONDITION"_s ? ExitFolderOwned : ExitFailure;
-        }
+        if (!connection)
+            return reportConnectionFailure(Command, connection.error());
         PubSub::PubSubClient *pubsub = (*connection)->pubsub();
         const QString topicPath = pubsub->topicPath(profile.topic);
         bool created = false;

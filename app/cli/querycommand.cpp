@@ -99,10 +99,8 @@ namespace Aq::Cli
 
         LocalCloud::LocalBackend local;
         Result<std::unique_ptr<Config::Connection>> connection = openConnection(options->profile, &local);
-        if (!connection) {
-            printError(Command, connection.error().message);
-            return connection.error().status == u"FAILED_PRECONDITION"_s ? ExitFolderOwned : ExitFailure;
-        }
+        if (!connection)
+            return reportConnectionFailure(Command, connection.error());
         BigQuery::BigQueryClient *bigquery = (*connection)->bigquery();
 
         std::unique_ptr<ResultWriter> writer = ResultWriter::create(options->format, stdout);

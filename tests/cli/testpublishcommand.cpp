@@ -12,6 +12,7 @@
 #include "core/auth/nocredentials.h"
 #include "core/pubsub/pubsubclient.h"
 #include "core/rest/restclient.h"
+#include "tests/support/clitestrun.h"
 #include "tests/support/emulatorprocess.h"
 #include "tests/support/peerrequirement.h"
 #include "tests/support/pubsubtestsupport.h"
@@ -24,20 +25,10 @@ using namespace TestSupport;
 
 namespace
 {
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Run = CliRun;
 
     const QString LocalProject = u"aqueduct-local"_s;
     const QString EmulatorProject = u"aq-publish-test"_s;
-
-    QString runText(const Run &run)
-    {
-        return u"exit %1\nstdout: %2\nstderr: %3"_s.arg(run.exitCode).arg(QString::fromUtf8(run.out), QString::fromUtf8(run.err));
-    }
 
     // "sent 50, failed 0, ..." from the summary line.
     qint64 summaryCount(const QByteArray &out, const char *what)
@@ -81,30 +72,9 @@ private:
     std::unique_ptr<PubSubClient> m_pubsub;
     int m_counter = 0;
 
-    static QProcessEnvironment environment(const QHash<QString, QString> &extra)
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const QString &name : env.keys()) {
-            if (name.startsWith(u"AQUEDUCT_"_s))
-                env.remove(name);
-        }
-        for (const QString &name : {u"PUBSUB_EMULATOR_HOST"_s, u"BIGQUERY_EMULATOR_HOST"_s, u"GOOGLE_CLOUD_PROJECT"_s})
-            env.remove(name);
-        for (auto it = extra.begin(); it != extra.end(); ++it)
-            env.insert(it.key(), it.value());
-        return env;
-    }
-
     Run publish(const QStringList &arguments, const QHash<QString, QString> &extra = {}, int timeoutMs = 60000)
     {
-        QProcess process;
-        process.setProcessEnvironment(environment(extra));
-        process.start(qEnvironmentVariable("AQ_CLI_BIN"), QStringList {u"publish"_s} + arguments);
-        if (!process.waitForFinished(timeoutMs))
-            process.kill();
-        process.waitForFinished(5000);
-        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-                process.readAllStandardError()};
+        return runCli(QStringList {u"publish"_s} + arguments, extra, timeoutMs);
     }
 
     QStringList local(const QString &topic, QStringList arguments)
@@ -333,7 +303,7 @@ private slots:
         const QString subscription = makeTopic(m_pubsub.get(), topic);
         const QString ids = file(u"interrupt.ids"_s);
         QProcess process;
-        process.setProcessEnvironment(environment({}));
+        process.setProcessEnvironment(cliEnvironment());
         process.start(qEnvironmentVariable("AQ_CLI_BIN"),
                       QStringList {u"publish"_s} + local(topic, {u"--rate"_s, u"200"_s, u"--duration"_s, u"10m"_s, u"--ids-out"_s, ids}));
         QVERIFY(process.waitForStarted());
