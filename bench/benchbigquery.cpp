@@ -76,6 +76,8 @@ int main(int argc, char *argv[])
         endpoint = Aq::LocalCloud::InProcessNetworkAccessManager::baseUrl();
     }
     BenchClient client(endpoint, inProcess.get());
+    if (!inProcess)
+        client.allowInFlight(parser.value(u"in-flight"_s).toInt());
     const QByteArray dataset = "bench_" + QUuid::createUuid().toString(QUuid::Id128).left(8).toLatin1();
     const QString base = u"/bigquery/v2/projects/bench/datasets"_s;
     client.call("POST", base, "{\"datasetReference\":{\"datasetId\":\"" + dataset + "\"}}");
@@ -140,8 +142,8 @@ int main(int argc, char *argv[])
     std::sort(latencies.begin(), latencies.end());
     const auto percentile = [&](double p) { return latencies.isEmpty() ? 0.0 : latencies[qMin(latencies.size() - 1, qsizetype(p * latencies.size()))]; };
     client.call("DELETE", base + u'/' + QString::fromLatin1(dataset) + u"?deleteContents=true"_s);
-    printf("{\"route\":\"%s\",\"bodies\":\"%s\",\"rows\":%lld,\"batch\":%d,\"insert_rows_per_s\":%.0f,\"inserted\":%lld,\"insert_failures\":%d,"
+    printf("{\"route\":\"%s\",\"bodies\":\"%s\",\"rows\":%lld,\"batch\":%d,\"in_flight\":%d,\"insert_rows_per_s\":%.0f,\"inserted\":%lld,\"insert_failures\":%d,"
            "\"newest100_query_ms_p50\":%.2f,\"newest100_query_ms_p99\":%.2f,\"queries\":%lld}\n",
-           host ? "in-process" : "http", prebuilt ? "prebuilt" : "built while sending", total, batch, inserted / insertSeconds, inserted, failures, percentile(0.5), percentile(0.99), qint64(latencies.size()));
+           host ? "in-process" : "http", prebuilt ? "prebuilt" : "built while sending", total, batch, parser.value(u"in-flight"_s).toInt(), inserted / insertSeconds, inserted, failures, percentile(0.5), percentile(0.99), qint64(latencies.size()));
     return failures == 0 ? 0 : 1;
 }

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <vector>
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -39,7 +41,23 @@ public:
         QNetworkRequest request(url);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         request.setTransferTimeout(120000);
-        return m_nam->sendCustomRequest(request, method, body);
+        QNetworkAccessManager *nam = m_nam;
+        if (!m_extraNams.empty()) {
+            // round robin over the managers: each opens at most 6 connections to a host
+            const size_t pick = m_nextNam++ % (m_extraNams.size() + 1);
+            nam = pick == 0 ? m_nam : m_extraNams[pick - 1].get();
+        }
+        return nam->sendCustomRequest(request, method, body);
+    }
+
+    // QNetworkAccessManager opens at most 6 connections to one host and queues further requests: with more
+    // requests in flight than that, the client would wait on itself. This spreads them over enough managers
+    // (each with its own keep-alive connections) that `inFlight` requests really are in flight at once.
+    void allowInFlight(int inFlight)
+    {
+        m_extraNams.clear();
+        for (int n = 6; n < inFlight; n += 6)
+            m_extraNams.push_back(std::make_unique<QNetworkAccessManager>());
     }
 
     Reply call(const QByteArray &method, const QString &path, const QByteArray &body = {})
@@ -92,4 +110,6 @@ private:
     QUrl m_base;
     QNetworkAccessManager m_ownNam;
     QNetworkAccessManager *m_nam = nullptr;
+    std::vector<std::unique_ptr<QNetworkAccessManager>> m_extraNams;
+    size_t m_nextNam = 0;
 };
