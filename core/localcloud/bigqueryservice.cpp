@@ -27,8 +27,7 @@ namespace Aq::LocalCloud
     namespace
     {
         constexpr int MAX_ROWS_PER_INSERT = 50000;
-        constexpr qsizetype ROWS_PER_INSERT = 50;        // rows in one SQLite INSERT statement
-        constexpr qsizetype MAX_BOUND_VALUES = 30000;    // under SQLite's 32,766 placeholders per statement
+        constexpr qint64 MAX_ROWS_PER_COMMIT = 20000;   // insertAll requests stored together (one request may be more)
         constexpr qint64 DEFAULT_PAGE_ROWS = 100000;
         const QString SELF_LINK_BASE = u"https://bigquery.googleapis.com/bigquery/v2/"_s;
 
@@ -155,6 +154,7 @@ namespace Aq::LocalCloud
         , m_dataDir {dataDir}
         , m_options {options}
         , m_runner {dataDir}
+        , m_writer {db, options.dedupWindowMicros}
     {
     }
 
@@ -200,23 +200,7 @@ namespace Aq::LocalCloud
             (*max)->reset();
             m_tables.insert(key(t.project, t.dataset, t.name), t);
         }
-        Result<SqliteStatement *> meta = m_db.prepare("SELECT key, value FROM aq_meta WHERE key IN ('dedup_generation', 'dedup_generation_start')");
-        if (!meta)
-            return meta.error();
-        while ((*meta)->step()) {
-            if ((*meta)->text(0) == u"dedup_generation"_s)
-                m_dedupGeneration = int((*meta)->text(1).toInt()) & 1;
-            else
-                m_dedupGenerationStart = (*meta)->text(1).toLongLong();
-        }
-        // After a restart the filters know nothing of the stored ids: they are trusted again once their
-        // generation starts afresh. A new store has no ids at all, so both are complete at once.
-        const bool freshStore = m_dedupGenerationStart == 0;
-        m_dedupFilters[0].clear(freshStore);
-        m_dedupFilters[1].clear(freshStore);
-        if (freshStore)
-            return rotateDedupGeneration(true);
-        return Ok {};
+        return m_writer.load();
     }
 
     // ---- datasets -------------------------------------------------------------------------------
@@ -602,138 +586,75 @@ namespace Aq::LocalCloud
         const QString tableKey = key(project, dataset, tableName);
         m_runner.run<Result<RowCodec::DecodedInsert>>(
             [schema, body] { return RowCodec::decodeInsertAll(schema, body, MAX_ROWS_PER_INSERT); },
-            [this, tableKey, tableId, schema, body, respond = std::move(respond)](Result<RowCodec::DecodedInsert> decoded) {
-                if (!decoded)
-                    return respond(LocalResponse::error(decoded.error()));
-                const auto it = m_tables.find(tableKey);
-                if (it == m_tables.end() || it->id != tableId)
-                    return respond(LocalResponse::error(ApiError::notFound(u"Not found: Table %1 (deleted while the rows were on their way)"_s.arg(tableKey))));
-                if (!(it->schema == schema)) {
-                    // the schema grew meanwhile: encode again against the one the rows will be stored with
-                    decoded = RowCodec::decodeInsertAll(it->schema, body, MAX_ROWS_PER_INSERT);
-                    if (!decoded)
-                        return respond(LocalResponse::error(decoded.error()));
+            [this, tableKey, tableId, schema, body, respond = std::move(respond)](Result<RowCodec::DecodedInsert> decoded) mutable {
+                // Requests decoded meanwhile are stored together, in one transaction (see storePendingInserts).
+                m_pendingInserts.push_back({tableKey, tableId, schema, body, std::move(decoded), std::move(respond)});
+                if (!m_storeScheduled) {
+                    m_storeScheduled = true;
+                    QMetaObject::invokeMethod(this, &BigQueryService::storePendingInserts, Qt::QueuedConnection);
                 }
-                const Result<QByteArray> stored = storeRows(*it, *decoded);
-                respond(stored ? LocalResponse::raw(*stored) : LocalResponse::error(stored.error()));
             });
     }
 
-    Result<QByteArray> BigQueryService::storeRows(Table &tableRef, const RowCodec::DecodedInsert &decoded)
+    void BigQueryService::storePendingInserts()
     {
-        Table *table = &tableRef;
-        const QList<RowCodec::EncodedRow> &encoded = decoded.rows;
-        const QList<QString> &insertIds = decoded.insertIds;
-        const bool anyInvalid = decoded.anyInvalid;
-        const bool skipInvalidRows = decoded.skipInvalidRows;
-        JsonWriter errors(256);
-        int errorCount = 0;
-        auto addError = [&](qsizetype index, const QList<RowCodec::CellError> &cellErrors, bool stopped) {
-            errors.raw(errorCount++ ? "," : "");
-            errors.raw("{\"index\":");
-            errors.number(index);
-            errors.raw(",\"errors\":[");
-            if (stopped) {
-                errors.raw("{\"reason\":\"stopped\",\"location\":\"\",\"debugInfo\":\"\",\"message\":\"\"}");
-            } else {
-                for (qsizetype i = 0; i < cellErrors.size(); ++i) {
-                    errors.raw(i ? ",{\"reason\":\"invalid\",\"location\":" : "{\"reason\":\"invalid\",\"location\":");
-                    errors.string(cellErrors[i].location);
-                    errors.raw(",\"debugInfo\":\"\",\"message\":");
-                    errors.string(cellErrors[i].message);
-                    errors.raw("}");
-                }
-            }
-            errors.raw("]}");
-        };
-
-        if (anyInvalid && !skipInvalidRows) {
-            // One bad row fails the request: BigQuery reports the others as "stopped" and stores none.
-            for (qsizetype i = 0; i < encoded.size(); ++i)
-                addError(i, encoded[i].errors, encoded[i].errors.isEmpty());
-        } else {
-            const int previous = 1 - m_dedupGeneration;
-            const QByteArray current = QByteArray::number(m_dedupGeneration);
-            Result<SqliteStatement *> seenBefore = m_db.prepare("SELECT 1 FROM bq_insert_ids_" + QByteArray::number(previous) + " WHERE table_id=?1 AND insert_id=?2");
-            Result<SqliteStatement *> remember = m_db.prepare("INSERT OR IGNORE INTO bq_insert_ids_" + current + "(table_id, insert_id) VALUES(?1, ?2)");
-            // Rows go in ROWS_PER_INSERT at a time: one statement per row made SQLite's per-statement work
-            // (step, halt, cursors) a good part of an insertAll.
-            const qsizetype columns = table->schema.fields.size();
-            const auto insertSql = [&](qsizetype rows) {
-                QByteArray sql = "INSERT INTO " + table->sqliteName() + '(';
-                for (qsizetype c = 0; c < columns; ++c)
-                    sql += (c ? ", " : "") + quoted(table->schema.fields[c].name);
-                sql += ") VALUES";
-                for (qsizetype r = 0; r < rows; ++r) {
-                    sql += r ? ",(" : "(";
-                    for (qsizetype c = 0; c < columns; ++c)
-                        sql += (c ? ",?" : "?") + QByteArray::number(r * columns + c + 1);
-                    sql += ')';
-                }
-                return sql;
-            };
-            const qsizetype rowsPerInsert = qMax<qsizetype>(1, qMin<qsizetype>(ROWS_PER_INSERT, MAX_BOUND_VALUES / qMax<qsizetype>(1, columns)));
-            if (!seenBefore || !remember)
-                return m_db.error(u"insertAll"_s);
-            SqliteTransaction transaction(m_db);
-            if (!transaction.isActive())
-                return m_db.error(u"insertAll"_s);
-            QList<qsizetype> toStore;
-            toStore.reserve(encoded.size());
-            for (qsizetype i = 0; i < encoded.size(); ++i) {
-                if (!encoded[i].errors.isEmpty()) {
-                    addError(i, encoded[i].errors, false);
-                    continue;
-                }
-                if (!insertIds[i].isEmpty()) {
-                    const InsertIdFilter &previousFilter = m_dedupFilters[previous];
-                    if (!previousFilter.isComplete() || previousFilter.mayContain(table->id, insertIds[i])) {
-                        (*seenBefore)->reset();
-                        (*seenBefore)->bind(1, table->id);
-                        (*seenBefore)->bind(2, insertIds[i]);
-                        const bool duplicate = (*seenBefore)->step();
-                        (*seenBefore)->reset();
-                        if (duplicate)
-                            continue;
-                    }
-                    (*remember)->reset();
-                    (*remember)->bind(1, table->id);
-                    (*remember)->bind(2, insertIds[i]);
-                    (*remember)->step();
-                    if ((*remember)->hasError())
-                        return m_db.error(u"insertAll"_s);
-                    if (m_db.changes() == 0)
-                        continue;   // the same insertId within this window: already stored
-                    m_dedupFilters[m_dedupGeneration].add(table->id, insertIds[i]);
-                }
-                toStore.append(i);
-            }
-            for (qsizetype first = 0; first < toStore.size(); first += rowsPerInsert) {
-                const qsizetype rows = qMin(rowsPerInsert, toStore.size() - first);
-                Result<SqliteStatement *> insert = m_db.prepare(insertSql(rows));
-                if (!insert)
-                    return insert.error();
-                SqliteStatement *st = *insert;
-                for (qsizetype r = 0; r < rows; ++r) {
-                    const QList<SqlValue> &values = encoded[toStore[first + r]].values;
-                    for (qsizetype c = 0; c < values.size(); ++c)
-                        st->bind(int(r * columns + c + 1), values[c]);
-                }
-                st->step();
-                if (st->hasError())
-                    return m_db.error(u"insertAll"_s);
-            }
-            const qint64 inserted = toStore.size();
-            if (Status s = transaction.commit(); !s)
-                return s.error();
-            if (inserted) {
-                table->rowCount += inserted;
-                table->lastModified = nowMillis();
+        // Every request that the pool finished decoding before this ran is here: they share one transaction
+        // (one commit, one write of the pages they share to the WAL). Each reply still waits for the commit.
+        m_storeScheduled = false;
+        std::vector<PendingInsert> pending;
+        pending.swap(m_pendingInserts);
+        // A bounded group, so that the first of many waiting requests is not kept long: the rest go next.
+        qint64 rows = 0;
+        for (size_t i = 0; i < pending.size(); ++i) {
+            rows += pending[i].decoded ? pending[i].decoded->rows.rowCount() : 0;
+            if (rows >= MAX_ROWS_PER_COMMIT && i + 1 < pending.size()) {
+                std::move(pending.begin() + qsizetype(i) + 1, pending.end(), std::back_inserter(m_pendingInserts));
+                pending.erase(pending.begin() + qsizetype(i) + 1, pending.end());
+                m_storeScheduled = true;
+                QMetaObject::invokeMethod(this, &BigQueryService::storePendingInserts, Qt::QueuedConnection);
+                break;
             }
         }
-        if (errorCount == 0)
-            return QByteArray("{\"kind\":\"bigquery#tableDataInsertAllResponse\"}");
-        return QByteArray("{\"kind\":\"bigquery#tableDataInsertAllResponse\",\"insertErrors\":[" + errors.take() + "]}");
+        std::vector<PendingInsert *> storing;
+        std::vector<InsertAllWriter::Request> requests;
+        for (PendingInsert &insert : pending) {
+            if (!insert.decoded) {
+                insert.respond(LocalResponse::error(insert.decoded.error()));
+                continue;
+            }
+            const auto it = m_tables.constFind(insert.tableKey);
+            if (it == m_tables.cend() || it->id != insert.tableId) {
+                insert.respond(LocalResponse::error(ApiError::notFound(u"Not found: Table %1 (deleted while the rows were on their way)"_s.arg(insert.tableKey))));
+                continue;
+            }
+            if (!(it->schema == insert.schema)) {
+                // the schema grew meanwhile: encode again against the one the rows will be stored with
+                insert.schema = it->schema;
+                insert.decoded = RowCodec::decodeInsertAll(insert.schema, insert.body, MAX_ROWS_PER_INSERT);
+                if (!insert.decoded) {
+                    insert.respond(LocalResponse::error(insert.decoded.error()));
+                    continue;
+                }
+            }
+            storing.push_back(&insert);
+            requests.push_back({insert.tableId, it->sqliteName(), &insert.schema, &*insert.decoded});
+        }
+        if (requests.empty())
+            return;
+        const std::vector<Result<InsertAllWriter::Stored>> stored = m_writer.store(requests);
+        for (size_t i = 0; i < storing.size(); ++i) {
+            PendingInsert &insert = *storing[i];
+            if (!stored[i]) {
+                insert.respond(LocalResponse::error(stored[i].error()));
+                continue;
+            }
+            if (stored[i]->rows) {
+                Table &table = m_tables[insert.tableKey];
+                table.rowCount += stored[i]->rows;
+                table.lastModified = nowMillis();
+            }
+            insert.respond(LocalResponse::raw(stored[i]->reply));
+        }
     }
 
     void BigQueryService::listTableData(const QString &project, const QString &dataset, const QString &tableName, const LocalRequest &request, LocalResponder respond)
@@ -1141,31 +1062,9 @@ namespace Aq::LocalCloud
         return list;
     }
 
-    Status BigQueryService::rotateDedupGeneration(bool force)
-    {
-        const qint64 now = Time::nowMicros();
-        if (!force && now - m_dedupGenerationStart < m_options.dedupWindowMicros)
-            return Ok {};
-        // Two generations of insertIds, each at least one window long: an id is remembered for at least one
-        // window and at most two, and forgetting a generation is one cheap DELETE of a whole table.
-        const int next = force && m_dedupGenerationStart == 0 ? 0 : 1 - m_dedupGeneration;
-        SqliteTransaction transaction(m_db);
-        const QByteArray sql = "DELETE FROM bq_insert_ids_" + QByteArray::number(next) + ";"
-            "INSERT OR REPLACE INTO aq_meta(key, value) VALUES('dedup_generation', '" + QByteArray::number(next) + "'),"
-            "('dedup_generation_start', '" + QByteArray::number(now) + "');";
-        if (Status s = m_db.exec(sql); !s)
-            return s;
-        if (Status s = transaction.commit(); !s)
-            return s;
-        m_dedupGeneration = next;
-        m_dedupGenerationStart = now;
-        m_dedupFilters[next].clear(true);
-        return Ok {};
-    }
-
     void BigQueryService::collectGarbage()
     {
-        if (Status s = rotateDedupGeneration(false); !s)
+        if (Status s = m_writer.rotateIfDue(); !s)
             qCWarning(lcBigQuery) << "insertId window rotation failed:" << s.error().message;
     }
 }

@@ -6,7 +6,7 @@
 
 #include "core/bigquery/tableschema.h"
 #include "core/common/result.h"
-#include "core/localcloud/insertidfilter.h"
+#include "core/localcloud/insertallwriter.h"
 #include "core/localcloud/localrequest.h"
 #include "core/localcloud/queryrunner.h"
 #include "core/localcloud/sql/sqltranslator.h"
@@ -103,6 +103,17 @@ namespace Aq::LocalCloud
             qint64 sequence = 0;
         };
 
+        // An insertAll request decoded on the pool, waiting for the writer.
+        struct PendingInsert
+        {
+            QString tableKey;
+            qint64 tableId = 0;
+            BigQuery::TableSchema schema;   // the one it was decoded with
+            QByteArray body;
+            Result<RowCodec::DecodedInsert> decoded;
+            LocalResponder respond;
+        };
+
         Table *findTable(const QString &project, const QString &dataset, const QString &table);
         const Table *findTable(const QString &project, const QString &dataset, const QString &table) const;
         QJsonObject tableResource(const Table &table) const;
@@ -113,8 +124,7 @@ namespace Aq::LocalCloud
         QJsonObject jobResource(const Job &job) const;
         void respondWithPage(Job &job, const QString &kind, qint64 offset, qint64 maxRows, RowCodec::TimestampFormat format, LocalResponder respond);
         Job *findJob(const QString &project, const QString &jobId);
-        Status rotateDedupGeneration(bool force);
-        Result<QByteArray> storeRows(Table &table, const RowCodec::DecodedInsert &decoded);
+        void storePendingInserts();
 
         SqliteDatabase &m_db;
         QString m_dataDir;
@@ -125,8 +135,8 @@ namespace Aq::LocalCloud
         QHash<QString, Job> m_jobs;             // "project/jobId"
         QHash<QString, QString> m_requestIds;   // requestId -> job key
         qint64 m_jobSequence = 0;
-        int m_dedupGeneration = 0;
-        qint64 m_dedupGenerationStart = 0;
-        InsertIdFilter m_dedupFilters[2];   // one per generation, indexed like bq_insert_ids_0/1
+        InsertAllWriter m_writer;
+        std::vector<PendingInsert> m_pendingInserts;
+        bool m_storeScheduled = false;
     };
 }

@@ -1,10 +1,9 @@
 #include "core/localcloud/rowcodec.h"
 
 #include <cmath>
+#include <cstring>
 
 #include <simdjson.h>
-
-#include <QHash>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,6 +14,7 @@
 #include "core/bigquery/cellformat.h"
 #include "core/bigquery/numeric.h"
 #include "core/common/timeutil.h"
+#include "core/localcloud/compactjson.h"
 #include "core/localcloud/jsonfields.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -364,43 +364,41 @@ namespace Aq::LocalCloud::RowCodec
 
     namespace
     {
-        // One top-level field of a row, in the storage encoding; problems go to `errors`.
-        void encodeField(const TableField &field, const QJsonValue &value, EncodedRow &out, qsizetype index)
+        // One top-level field of a row, in the storage encoding (nullopt: NULL); problems go to `errors`.
+        std::optional<SqlValue> encodeField(const TableField &field, const QJsonValue &value, QList<CellError> &errors)
         {
             if (field.isRepeated() || field.type == FieldType::Record) {
-                const QJsonValue nested = encodeNested(field, value, field.name, 0, out.errors);
-                if (!nested.isNull())
-                    out.values[index] = QString::fromUtf8(compactJson(nested));
-                return;
+                const QJsonValue nested = encodeNested(field, value, field.name, 0, errors);
+                if (nested.isNull())
+                    return std::nullopt;
+                return SqlValue(QString::fromUtf8(compactJson(nested)));
             }
             if (value.isNull()) {
                 if (field.isRequired())
-                    out.errors.append({field.name, u"Missing required field: %1."_s.arg(field.name)});
-                return;
+                    errors.append({field.name, u"Missing required field: %1."_s.arg(field.name)});
+                return std::nullopt;
             }
             if (value.isArray()) {
-                out.errors.append({field.name, u"Array specified for non-repeated field: %1."_s.arg(field.name)});
-                return;
+                errors.append({field.name, u"Array specified for non-repeated field: %1."_s.arg(field.name)});
+                return std::nullopt;
             }
             QString problem;
             std::optional<SqlValue> v = encodeScalar(field, value, false, &problem);
-            if (!v) {
-                out.errors.append({field.name, describe(problem, field.name, value, field.type)});
-                return;
-            }
-            out.values[index] = std::move(*v);
+            if (!v)
+                errors.append({field.name, describe(problem, field.name, value, field.type)});
+            return v;
         }
 
-        void finishRow(const BigQuery::TableSchema &schema, const QList<char> &seen, EncodedRow &out)
+        void finishRow(const BigQuery::TableSchema &schema, const std::vector<char> &seen, CellBatch &cells, qsizetype row, QList<CellError> &errors)
         {
             for (qsizetype i = 0; i < schema.fields.size(); ++i) {
-                if (seen[i])
+                if (seen[size_t(i)])
                     continue;
                 const TableField &field = schema.fields[i];
                 if (field.isRepeated())
-                    out.values[i] = u"[]"_s;
+                    cells.setText(row, i, "[]");
                 else if (field.isRequired())
-                    out.errors.append({field.name, u"Missing required field: %1."_s.arg(field.name)});
+                    errors.append({field.name, u"Missing required field: %1."_s.arg(field.name)});
             }
         }
 
@@ -412,8 +410,8 @@ namespace Aq::LocalCloud::RowCodec
             return document.array().at(0);
         }
 
-        // The common cases, straight from simdjson: no QJsonValue, no regular expression.
-        bool encodeFast(const TableField &field, simdjson::dom::element element, SqlValue &out)
+        // The common cases, straight from simdjson into the cell: no QJsonValue, no QString, no regular expression.
+        bool encodeFast(const TableField &field, simdjson::dom::element element, CellBatch &cells, qsizetype row, qsizetype column)
         {
             if (field.isRepeated() || field.type == FieldType::Record)
                 return false;
@@ -423,27 +421,24 @@ namespace Aq::LocalCloud::RowCodec
             case FieldType::String:
                 if (type != element_type::STRING)
                     return false;
-                {
-                    const std::string_view text = element.get_string().value_unsafe();
-                    out = QString::fromUtf8(text.data(), qsizetype(text.size()));
-                }
+                cells.setText(row, column, element.get_string().value_unsafe());   // simdjson checked the UTF-8
                 return true;
             case FieldType::Int64:
                 if (type == element_type::INT64) {
-                    out = qint64(element.get_int64().value_unsafe());
+                    cells.setInteger(row, column, qint64(element.get_int64().value_unsafe()));
                     return true;
                 }
                 return false;
             case FieldType::Float64:
                 if (type == element_type::DOUBLE || type == element_type::INT64) {
-                    out = element.get_double().value_unsafe();
+                    cells.setReal(row, column, element.get_double().value_unsafe());
                     return true;
                 }
                 return false;
             case FieldType::Bool:
                 if (type != element_type::BOOL)
                     return false;
-                out = qint64(element.get_bool().value_unsafe() ? 1 : 0);
+                cells.setInteger(row, column, element.get_bool().value_unsafe() ? 1 : 0);
                 return true;
             case FieldType::Timestamp:
                 if (type == element_type::STRING) {
@@ -451,21 +446,23 @@ namespace Aq::LocalCloud::RowCodec
                     const std::optional<qint64> micros = Time::parseTimestamp(QString::fromLatin1(text.data(), qsizetype(text.size())));
                     if (!micros)
                         return false;
-                    out = *micros;
+                    cells.setInteger(row, column, *micros);
                     return true;
                 }
                 if (type == element_type::INT64 || type == element_type::DOUBLE) {
                     const double seconds = element.get_double().value_unsafe();
                     if (!std::isfinite(seconds) || std::fabs(seconds) >= 253402300800.0)
                         return false;
-                    out = qint64(std::llround(seconds * 1e6));
+                    cells.setInteger(row, column, qint64(std::llround(seconds * 1e6)));
                     return true;
                 }
                 return false;
             case FieldType::Json:
                 if (type == element_type::OBJECT || type == element_type::ARRAY) {
-                    const std::string text = simdjson::minify(element);
-                    out = QString::fromUtf8(text.data(), qsizetype(text.size()));
+                    thread_local std::string text;
+                    text.clear();
+                    CompactJson::append(text, element);
+                    cells.setText(row, column, text);
                     return true;
                 }
                 return false;
@@ -473,12 +470,49 @@ namespace Aq::LocalCloud::RowCodec
                 return false;
             }
         }
+
+        // The schema's top-level field names as UTF-8, looked up without a QString per JSON key. Rows usually
+        // name their fields in schema order, so the field after the previous one is tried first.
+        class FieldNames
+        {
+        public:
+            explicit FieldNames(const BigQuery::TableSchema &schema)
+                : m_schema {schema}
+            {
+                m_names.reserve(size_t(schema.fields.size()));
+                for (const TableField &field : schema.fields)
+                    m_names.push_back(field.name.toUtf8());
+            }
+
+            // Exact match first, then case-insensitive (BigQuery's field names are); -1 when there is none.
+            qsizetype indexOf(std::string_view name, qsizetype hint) const
+            {
+                const qsizetype count = qsizetype(m_names.size());
+                if (hint < count && matches(hint, name))
+                    return hint;
+                for (qsizetype i = 0; i < count; ++i) {
+                    if (matches(i, name))
+                        return i;
+                }
+                return m_schema.indexOf(QString::fromUtf8(name.data(), qsizetype(name.size())));
+            }
+
+        private:
+            bool matches(qsizetype i, std::string_view name) const
+            {
+                const QByteArray &candidate = m_names[size_t(i)];
+                return candidate.size() == qsizetype(name.size()) && std::memcmp(candidate.constData(), name.data(), name.size()) == 0;
+            }
+
+            const BigQuery::TableSchema &m_schema;
+            std::vector<QByteArray> m_names;
+        };
     }
 
     Result<DecodedInsert> decodeInsertAll(const BigQuery::TableSchema &schema, const QByteArray &body, int maxRows)
     {
         // insertAll is the hot path of ingestion: simdjson parses the body in place, and the usual cell
-        // types go straight to storage values; anything unusual takes the QJsonValue path above.
+        // types go straight to storage cells; anything unusual takes the QJsonValue path above.
         thread_local simdjson::dom::parser parser;
         simdjson::dom::element document;
         if (const auto error = parser.parse(body.constData(), size_t(body.size())).get(document); error != simdjson::SUCCESS) {
@@ -502,13 +536,18 @@ namespace Aq::LocalCloud::RowCodec
         flag = false;
         const bool ignoreUnknownValues = request["ignoreUnknownValues"].get_bool().get(flag) == simdjson::SUCCESS && flag;
 
-        QHash<QString, int> indexByName;
-        for (qsizetype i = 0; i < schema.fields.size(); ++i)
-            indexByName.insert(schema.fields[i].name, int(i));
-        decoded.rows.reserve(qsizetype(rows.size()));
-        decoded.insertIds.reserve(qsizetype(rows.size()));
+        const qsizetype columns = schema.fields.size();
+        const FieldNames names(schema);
+        decoded.rows = CellBatch(columns, body.size());   // the cells' text is about as long as the body
+        decoded.rows.reserveRows(qsizetype(rows.size()));
+        decoded.insertIds = CellBatch(1, qsizetype(rows.size()) * 16);
+        decoded.insertIds.reserveRows(qsizetype(rows.size()));
+        decoded.errors.resize(qsizetype(rows.size()));
+        std::vector<char> seen(size_t(columns), 0);
+        QList<CellError> errors;
         for (simdjson::dom::element rowElement : rows) {
-            EncodedRow out;
+            const qsizetype r = decoded.rows.addRow();
+            decoded.insertIds.addRow();
             simdjson::dom::object row;
             simdjson::dom::object json;
             std::string_view insertId;
@@ -517,32 +556,36 @@ namespace Aq::LocalCloud::RowCodec
                 const simdjson::error_code noInsertId = row["insertId"].get_string().get(insertId);
                 Q_UNUSED(noInsertId);   // rows without an insertId are not de-duplicated
             }
-            decoded.insertIds.append(QString::fromUtf8(insertId.data(), qsizetype(insertId.size())));
+            if (!insertId.empty())
+                decoded.insertIds.setText(r, 0, insertId);
             if (row.size() == 0 || row["json"].get_object().get(json) != simdjson::SUCCESS) {
-                out.errors.append({QString(), u"The row has no \"json\" object."_s});
+                decoded.errors[r].append({QString(), u"The row has no \"json\" object."_s});
                 decoded.anyInvalid = true;
-                decoded.rows.append(std::move(out));
                 continue;
             }
-            out.values.resize(schema.fields.size());
-            QList<char> seen(schema.fields.size(), 0);
+            std::fill(seen.begin(), seen.end(), 0);
+            qsizetype next = 0;
             for (const auto field : json) {
-                const QString name = QString::fromUtf8(field.key.data(), qsizetype(field.key.size()));
-                int index = indexByName.value(name, -1);
-                if (index < 0)
-                    index = schema.indexOf(name);   // names are case-insensitive
+                const qsizetype index = names.indexOf(field.key, next);
                 if (index < 0) {
-                    if (!ignoreUnknownValues)
-                        out.errors.append({name, u"no such field: %1."_s.arg(name)});
+                    if (!ignoreUnknownValues) {
+                        const QString name = QString::fromUtf8(field.key.data(), qsizetype(field.key.size()));
+                        errors.append({name, u"no such field: %1."_s.arg(name)});
+                    }
                     continue;
                 }
-                seen[index] = 1;
-                if (!encodeFast(schema.fields[index], field.value, out.values[index]))
-                    encodeField(schema.fields[index], toQJsonValue(field.value), out, index);
+                next = index + 1;
+                seen[size_t(index)] = 1;
+                if (!encodeFast(schema.fields[index], field.value, decoded.rows, r, index)) {
+                    const std::optional<SqlValue> value = encodeField(schema.fields[index], toQJsonValue(field.value), errors);
+                    decoded.rows.set(r, index, value.value_or(SqlValue()));
+                }
             }
-            finishRow(schema, seen, out);
-            decoded.anyInvalid = decoded.anyInvalid || !out.errors.isEmpty();
-            decoded.rows.append(std::move(out));
+            finishRow(schema, seen, decoded.rows, r, errors);
+            if (!errors.isEmpty()) {
+                decoded.anyInvalid = true;
+                decoded.errors[r] = std::exchange(errors, {});
+            }
         }
         return decoded;
     }

@@ -6,6 +6,7 @@
 
 #include "core/bigquery/tableschema.h"
 #include "core/common/result.h"
+#include "core/localcloud/cellbatch.h"
 #include "core/localcloud/jsonwriter.h"
 #include "core/localcloud/sql/sqltranslator.h"
 
@@ -18,20 +19,15 @@ namespace Aq::LocalCloud::RowCodec
         QString message;
     };
 
-    struct EncodedRow
-    {
-        QList<SqlValue> values;     // one per top-level schema field, in schema order
-        QList<CellError> errors;
-    };
-
     // A whole tabledata.insertAll request body, parsed, validated against the schema and converted to the
     // storage encoding described in sql/sqltranslator.h (unknown fields are row errors unless
     // ignoreUnknownValues). Pure work with no shared state, so it runs on a pool thread while the one writer
     // stores the previous request.
     struct DecodedInsert
     {
-        QList<EncodedRow> rows;
-        QList<QString> insertIds;
+        CellBatch rows;                     // one cell per top-level schema field, in schema order
+        CellBatch insertIds;                // one TEXT cell per row; NULL when the row has none
+        QList<QList<CellError>> errors;     // per row; empty when the row is fine
         bool skipInvalidRows = false;
         bool anyInvalid = false;
     };

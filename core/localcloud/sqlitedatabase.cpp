@@ -60,8 +60,10 @@ namespace Aq::LocalCloud
 
     Result<SqliteStatement *> SqliteDatabase::prepare(const QByteArray &sql)
     {
-        // Most recently used last; a caller may hold a few statements at once, so evict only far back.
-        for (auto it = m_statements.begin(); it != m_statements.end(); ++it) {
+        // Most recently used last, and looked for from there: the hot statements are found first. A caller may
+        // hold a few statements at once, so evict only far back.
+        for (auto it = m_statements.end(); it != m_statements.begin();) {
+            --it;
             if (it->first == sql) {
                 if (it + 1 != m_statements.end())
                     std::rotate(it, it + 1, m_statements.end());
@@ -162,6 +164,16 @@ namespace Aq::LocalCloud
     {
         // a zero-length blob must still be a blob, not NULL
         sqlite3_bind_blob(m_statement, index, value.isNull() ? "" : value.constData(), int(value.size()), SQLITE_TRANSIENT);
+    }
+
+    void SqliteStatement::bindStaticText(int index, const char *utf8, qsizetype size)
+    {
+        sqlite3_bind_text(m_statement, index, utf8 ? utf8 : "", int(size), SQLITE_STATIC);
+    }
+
+    void SqliteStatement::bindStaticBlob(int index, const char *bytes, qsizetype size)
+    {
+        sqlite3_bind_blob(m_statement, index, bytes ? bytes : "", int(size), SQLITE_STATIC);
     }
 
     void SqliteStatement::bindNull(int index)

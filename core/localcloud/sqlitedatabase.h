@@ -65,6 +65,10 @@ namespace Aq::LocalCloud
         void bind(int index, const QString &value);
         void bind(int index, const QByteArray &value);   // as TEXT (UTF-8)
         void bindBlob(int index, const QByteArray &value);
+        // TEXT (UTF-8) or BLOB bytes that SQLite reads where they lie, without a copy: they must stay unchanged until
+        // the statement is reset.
+        void bindStaticText(int index, const char *utf8, qsizetype size);
+        void bindStaticBlob(int index, const char *bytes, qsizetype size);
         void bindNull(int index);
         void bind(int index, const SqlValue &value);
 

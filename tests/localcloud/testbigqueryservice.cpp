@@ -171,6 +171,35 @@ private slots:
         QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1/data"_s).json()[u"totalRows"_s].toString(), u"3"_s);
     }
 
+    void testConcurrentInsertsAreStoredTogetherAndStayExact()
+    {
+        // Requests that finish decoding together share one transaction; their insertIds still de-duplicate
+        // across them, and each gets its own reply.
+        LocalCloudTestClient client;
+        createTable(client);
+        const int requests = 8;
+        int answered = 0;
+        QList<int> statuses;
+        for (int k = 0; k < requests; ++k) {
+            QByteArray rows;
+            for (int i = k * 50; i < k * 50 + 100; ++i)
+                rows += (rows.isEmpty() ? "" : ",") + QByteArray("{\"insertId\":\"c") + QByteArray::number(i) + "\",\"json\":{\"id\":" + QByteArray::number(i) + "}}";
+            Aq::LocalCloud::LocalRequest request;
+            request.method = "POST";
+            request.path = B + u"/datasets/ds/tables/t1/insertAll"_s;
+            request.body = "{\"rows\":[" + rows + "]}";
+            client.cloud().handle(request, [&](Aq::LocalCloud::LocalResponse response) {
+                statuses.append(response.status);
+                QVERIFY(!response.body.contains("insertErrors"));
+                ++answered;
+            });
+        }
+        QTRY_COMPARE(answered, requests);
+        QCOMPARE(statuses, QList<int>(requests, 200));
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1/data?maxResults=1"_s).json()[u"totalRows"_s].toString(), u"450"_s);
+        QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1"_s).json()[u"numRows"_s].toString(), u"450"_s);
+    }
+
     void testTableDataPaging()
     {
         LocalCloudTestClient client;

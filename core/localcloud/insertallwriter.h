@@ -1,0 +1,70 @@
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include <QByteArray>
+#include <QHash>
+
+#include "core/bigquery/tableschema.h"
+#include "core/common/result.h"
+#include "core/localcloud/insertidfilter.h"
+#include "core/localcloud/rowcodec.h"
+#include "core/localcloud/sqlitedatabase.h"
+
+namespace Aq::LocalCloud
+{
+    // Stores decoded insertAll rows in a table's SQLite table, one transaction per request, with exact insertId
+    // de-duplication within a window. The ids live in two generations (bq_insert_ids_0/1), each at least one
+    // window long, so an id is remembered for at least one window and at most two, and forgetting a generation is
+    // one DELETE of a whole table. A Bloom filter per generation answers "certainly new" for most ids: those skip
+    // the look-ups and are remembered many to a statement. Runs on the writer's thread.
+    class InsertAllWriter
+    {
+    public:
+        InsertAllWriter(SqliteDatabase &db, qint64 dedupWindowMicros);
+
+        // Reads the current generation from aq_meta; a new store starts its first one.
+        Status load();
+        // Starts the next generation (forgetting the one before the current) once the current is a window old.
+        Status rotateIfDue();
+
+        struct Stored
+        {
+            QByteArray reply;   // the tabledata.insertAll response body
+            qint64 rows = 0;    // rows added to the table
+        };
+        struct Request
+        {
+            qint64 tableId = 0;
+            QByteArray sqliteTable;                         // one column per top-level field of `schema`,
+            const BigQuery::TableSchema *schema = nullptr;  // the schema the rows were decoded with
+            const RowCodec::DecodedInsert *decoded = nullptr;
+        };
+        // Stores the requests in one transaction, so that they share one commit (one write of the WAL, the pages
+        // they share written once), each in its own savepoint, so that one that fails leaves the others. A result
+        // per request, in order; a reply must wait for this to return: only then are its rows committed.
+        std::vector<Result<Stored>> store(const std::vector<Request> &requests);
+
+    private:
+        using Binder = std::function<void(SqliteStatement &statement, const qsizetype *rows, qsizetype count)>;
+
+        Status rotate(bool force);
+        Result<Stored> storeOne(const Request &request);
+        Result<bool> seenInPreviousGeneration(qint64 tableId, std::string_view insertId, quint64 hash);
+        Result<bool> rememberIfNew(qint64 tableId, std::string_view insertId);
+        // Runs `sql` with ?1 the table and ?2 the id; true when it produced a row.
+        Result<bool> stepWithId(const QByteArray &sql, qint64 tableId, std::string_view insertId);
+        Status rememberAll(qint64 tableId, const CellBatch &insertIds, const std::vector<qsizetype> &rows);
+        Status insertRows(const QByteArray &sqliteTable, const BigQuery::TableSchema &schema, const CellBatch &cells, const std::vector<qsizetype> &rows);
+        Status inPieces(const std::vector<qsizetype> &rows, qsizetype piece, const QByteArray &head, qsizetype columns, const Binder &bind);
+        const QByteArray &valuesSql(const QByteArray &head, qsizetype columns, qsizetype rows);
+
+        SqliteDatabase &m_db;
+        qint64 m_windowMicros = 0;
+        int m_generation = 0;
+        qint64 m_generationStart = 0;
+        InsertIdFilter m_filters[2];   // one per generation, indexed like bq_insert_ids_0/1
+        QHash<std::pair<QByteArray, qsizetype>, QByteArray> m_valuesSql;   // (head, rows) -> statement text
+    };
+}

@@ -1,0 +1,168 @@
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "core/localcloud/insertallwriter.h"
+#include "core/localcloud/localstore.h"
+
+using namespace Qt::Literals::StringLiterals;
+using namespace Aq::LocalCloud;
+using Aq::BigQuery::TableSchema;
+
+namespace
+{
+    TableSchema schema()
+    {
+        Aq::Result<TableSchema> parsed = TableSchema::fromJson(QJsonValue(QJsonArray {
+            QJsonObject {{u"name"_s, u"id"_s}, {u"type"_s, u"STRING"_s}},
+            QJsonObject {{u"name"_s, u"n"_s}, {u"type"_s, u"INT64"_s}},
+        }));
+        return *parsed;
+    }
+
+    // {"rows":[{"insertId":"<id>","json":{"id":"<id>","n":<i>}}, ...]}; an empty id means no insertId
+    QByteArray body(const QList<QByteArray> &ids)
+    {
+        QByteArray out = "{\"rows\":[";
+        for (qsizetype i = 0; i < ids.size(); ++i) {
+            out += (i ? "," : "") + QByteArray("{");
+            if (!ids[i].isEmpty())
+                out += "\"insertId\":\"" + ids[i] + "\",";
+            out += "\"json\":{\"id\":\"" + ids[i] + "\",\"n\":" + QByteArray::number(i) + "}}";
+        }
+        return out + "]}";
+    }
+
+    QList<QByteArray> numbered(const QByteArray &prefix, int first, int count)
+    {
+        QList<QByteArray> ids;
+        for (int i = first; i < first + count; ++i)
+            ids.append(prefix + QByteArray::number(i));
+        return ids;
+    }
+}
+
+class TestInsertAllWriter final : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<SqliteDatabase> m_db;
+    std::unique_ptr<InsertAllWriter> m_writer;
+
+    void open()
+    {
+        m_writer.reset();
+        m_db = std::make_unique<SqliteDatabase>();
+        QVERIFY(LocalStore::open(*m_db, m_dir.path(), Durability::Process).hasValue());
+        QVERIFY(m_db->exec("CREATE TABLE IF NOT EXISTS bq_t1(_aq_seq INTEGER PRIMARY KEY, id TEXT, n INTEGER);").hasValue());
+        m_writer = std::make_unique<InsertAllWriter>(*m_db, 10LL * 60 * 1000000);
+        QVERIFY(m_writer->load().hasValue());
+    }
+
+    qint64 count(const QByteArray &sql)
+    {
+        auto statement = m_db->prepare(sql);
+        if (!statement || !(*statement)->step())
+            return -1;
+        const qint64 n = (*statement)->int64(0);
+        (*statement)->reset();
+        return n;
+    }
+
+    std::vector<Aq::Result<InsertAllWriter::Stored>> store(const QList<QByteArray> &bodies, const QList<QByteArray> &tables = {})
+    {
+        const TableSchema s = schema();
+        std::vector<RowCodec::DecodedInsert> decoded;
+        for (const QByteArray &b : bodies)
+            decoded.push_back(*RowCodec::decodeInsertAll(s, b, 50000));
+        std::vector<InsertAllWriter::Request> requests;
+        for (size_t i = 0; i < decoded.size(); ++i)
+            requests.push_back({1, tables.isEmpty() ? QByteArray("bq_t1") : tables[qsizetype(i)], &s, &decoded[i]});
+        return m_writer->store(requests);
+    }
+
+private slots:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        open();
+        QVERIFY(m_db->exec("DELETE FROM bq_t1; DELETE FROM bq_insert_ids_0; DELETE FROM bq_insert_ids_1;").hasValue());
+    }
+
+    void testRepeatedIdsInOneRequestAreStoredOnce()
+    {
+        // many ids new to the filter (remembered many to a statement) around a few it has seen: the repeats must
+        // find the ids before them in SQLite, whichever path those took
+        QList<QByteArray> ids = numbered("evt-", 0, 300);
+        ids[200] = ids[5];
+        ids[250] = ids[199];
+        ids[251] = ids[250];
+        ids[299] = QByteArray();   // no insertId: never de-duplicated
+        ids[298] = QByteArray();
+        const auto stored = store({body(ids)});
+        QVERIFY(stored.front().hasValue());
+        QCOMPARE(stored.front()->rows, 300 - 3);
+        QCOMPARE(count("SELECT COUNT(*) FROM bq_t1"), 297);
+        QCOMPARE(count("SELECT COUNT(*) FROM bq_insert_ids_0") + count("SELECT COUNT(*) FROM bq_insert_ids_1"), 295);
+        // the rows keep the request's order
+        QCOMPARE(count("SELECT COUNT(*) FROM (SELECT n, LAG(n) OVER (ORDER BY _aq_seq) AS previous FROM bq_t1) WHERE n < previous"), 0);
+    }
+
+    void testRequestsStoredTogetherSeeEachOthersIds()
+    {
+        const auto stored = store({body(numbered("a-", 0, 100)), body(numbered("a-", 50, 100)), body(numbered("a-", 0, 10))});
+        QCOMPARE(stored.size(), size_t(3));
+        QCOMPARE(stored[0]->rows, 100);
+        QCOMPARE(stored[1]->rows, 50);
+        QCOMPARE(stored[2]->rows, 0);
+        QCOMPARE(count("SELECT COUNT(DISTINCT id) FROM bq_t1"), 150);
+        QCOMPARE(count("SELECT COUNT(*) FROM bq_t1"), 150);
+    }
+
+    void testOneFailingRequestLeavesTheOthersOfItsGroup()
+    {
+        // the second names a table that does not exist: its statements fail, its savepoint is rolled back,
+        // and its ids are not remembered, so it can be sent again
+        const auto stored = store({body(numbered("b-", 0, 20)), body(numbered("c-", 0, 20)), body(numbered("d-", 0, 20))},
+                                  {"bq_t1", "bq_missing", "bq_t1"});
+        QVERIFY(stored[0].hasValue());
+        QVERIFY(!stored[1].hasValue());
+        QVERIFY(stored[2].hasValue());
+        QCOMPARE(count("SELECT COUNT(*) FROM bq_t1"), 40);
+        QCOMPARE(count("SELECT COUNT(*) FROM bq_insert_ids_0 WHERE insert_id LIKE 'c-%'") + count("SELECT COUNT(*) FROM bq_insert_ids_1 WHERE insert_id LIKE 'c-%'"), 0);
+        const auto again = store({body(numbered("c-", 0, 20))});
+        QCOMPARE(again.front()->rows, 20);
+        QCOMPARE(count("SELECT COUNT(*) FROM bq_t1"), 60);
+    }
+
+    void testAFailingRequestAloneStoresNothing()
+    {
+        const auto stored = store({body(numbered("e-", 0, 5))}, {"bq_missing"});
+        QVERIFY(!stored.front().hasValue());
+        QCOMPARE(count("SELECT COUNT(*) FROM bq_insert_ids_0") + count("SELECT COUNT(*) FROM bq_insert_ids_1"), 0);
+    }
+
+    void testIdsAreRememberedAcrossARestart()
+    {
+        QCOMPARE(store({body(numbered("f-", 0, 100))}).front()->rows, 100);
+        // after a restart the filters know nothing: every id goes to SQLite
+        open();
+        QCOMPARE(store({body(numbered("f-", 90, 20))}).front()->rows, 10);
+        QCOMPARE(store({body(numbered("f-", 0, 110))}).front()->rows, 0);
+        QCOMPARE(count("SELECT COUNT(*) FROM bq_t1"), 110);
+    }
+
+    void testInvalidRowsStopTheRequestWithoutTouchingTheStore()
+    {
+        const QByteArray bad = R"({"rows":[{"insertId":"g-1","json":{"id":"g-1","n":1}},{"insertId":"g-2","json":{"n":"not a number"}}]})";
+        const auto stored = store({bad, body(numbered("g-", 1, 1))});
+        QVERIFY(stored[0].hasValue());
+        QCOMPARE(stored[0]->rows, 0);
+        QVERIFY(stored[0]->reply.contains("\"stopped\""));
+        QCOMPARE(stored[1]->rows, 1);   // g-1 was not remembered by the stopped request
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInsertAllWriter)
+#include "testinsertallwriter.moc"
