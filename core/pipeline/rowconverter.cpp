@@ -1,10 +1,17 @@
 #include "core/pipeline/rowconverter.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <limits>
+#include <numeric>
+#include <type_traits>
+
+#include <simdjson.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QStringDecoder>
+#include <QVarLengthArray>
 
 #include "core/bigquery/numeric.h"
 #include "core/common/timeutil.h"
@@ -29,6 +36,13 @@ namespace Aq::Pipeline
             return f;
         }
 
+        // A value as QJsonDocument writes it in compact form.
+        QByteArray qtJsonText(const QJsonValue &value)
+        {
+            const QByteArray text = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
+            return text.sliced(1, text.size() - 2);
+        }
+
         QString describe(const QJsonValue &value)
         {
             if (value.isString())
@@ -37,7 +51,7 @@ namespace Aq::Pipeline
                 return u"an object"_s;
             if (value.isArray())
                 return u"an array"_s;
-            return QString::fromUtf8(QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact).mid(1).chopped(1));
+            return QString::fromUtf8(qtJsonText(value));
         }
 
         ApiError invalid(const QString &path, const QString &what)
@@ -131,8 +145,7 @@ namespace Aq::Pipeline
                         return value;
                     return invalid(path, u"%1 is not JSON text"_s.arg(describe(value)));
                 }
-                const QByteArray text = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
-                return QJsonValue(QString::fromUtf8(text.mid(1, text.size() - 2)));
+                return QJsonValue(QString::fromUtf8(qtJsonText(value)));
             }
             case FieldType::Record:
                 break;
@@ -202,9 +215,7 @@ namespace Aq::Pipeline
         {
             if (data.isEmpty())
                 return ApiError::invalidArgument(u"the message has no data (an event is a JSON object)"_s);
-            QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-            const QString text = decoder.decode(data);
-            if (decoder.hasError())
+            if (!QByteArrayView(data).isValidUtf8())
                 return ApiError::invalidArgument(u"the message data is not valid UTF-8"_s);
             QJsonParseError error;
             const QJsonDocument document = QJsonDocument::fromJson(data, &error);
@@ -219,6 +230,346 @@ namespace Aq::Pipeline
         {
             static const QStringList names {u"message_id"_s, u"publish_time"_s, u"ingest_time"_s};
             return names;
+        }
+
+        // Printable ASCII text written as a JSON string the way QJsonDocument writes it ('"' and '\\' escaped):
+        // true; false, with nothing written, when the text holds anything else.
+        template <typename Char>
+        bool appendPlainJsonString(QByteArray &out, const Char *text, qsizetype size)
+        {
+            qsizetype escapes = 0;
+            for (qsizetype i = 0; i < size; ++i) {
+                const auto c = std::make_unsigned_t<Char>(text[i]);
+                if (c < 0x20 || c > 0x7e)
+                    return false;
+                escapes += c == '"' || c == '\\';
+            }
+            const qsizetype start = out.size();
+            out.resize(start + size + escapes + 2);
+            char *cursor = out.data() + start;
+            *cursor++ = '"';
+            for (qsizetype i = 0; i < size; ++i) {
+                const char c = char(text[i]);
+                if (c == '"' || c == '\\')
+                    *cursor++ = '\\';
+                *cursor++ = c;
+            }
+            *cursor = '"';
+            return true;
+        }
+
+        // Appends `value` as QJsonDocument writes it: printable ASCII strings, nearly every value, here; anything
+        // else through QJsonDocument, so that the text is the same.
+        void appendJson(QByteArray &out, const QJsonValue &value)
+        {
+            if (value.isString()) {
+                const QString text = value.toString();
+                if (appendPlainJsonString(out, text.utf16(), text.size()))
+                    return;
+            }
+            out += qtJsonText(value);
+        }
+
+        // The default schema: the seeds' event shape mapped to its first five columns (event_id or id; event_type
+        // and user_id at the top level or inside event_data; event_data, else the whole message), each converted
+        // by its column's rules, in the schema's order; Null where there is no value.
+        constexpr int SeedsColumnCount = 5;
+        using SeedsColumns = std::array<QJsonValue, SeedsColumnCount>;
+
+        Result<SeedsColumns> seedsColumns(const QList<TableField> &fields, const QJsonObject &message, UnknownFields unknown)
+        {
+            const QJsonValue data = message.value(u"event_data"_s);
+            const QJsonObject eventData = data.toObject();
+            const auto topOrData = [&](const QString &name) {
+                const QJsonValue top = message.value(name);
+                return top.isUndefined() || top.isNull() ? eventData.value(name) : top;
+            };
+            if (unknown == UnknownFields::Reject) {
+                static const QStringList known {u"event_id"_s, u"id"_s, u"event_type"_s, u"user_id"_s, u"timestamp"_s, u"event_data"_s};
+                for (auto it = message.begin(); it != message.end(); ++it) {
+                    if (!known.contains(it.key()))
+                        return invalid(it.key(), u"the table has no such column"_s);
+                }
+            }
+            const QJsonValue id = message.contains(u"event_id"_s) ? message.value(u"event_id"_s) : message.value(u"id"_s);
+            if (id.isUndefined() || id.isNull())
+                return invalid(u"event_id"_s, u"is required and missing (the event needs event_id or id)"_s);
+            const SeedsColumns mapped {id, topOrData(u"event_type"_s), topOrData(u"user_id"_s), message.value(u"timestamp"_s),
+                                       data.isUndefined() || data.isNull() ? QJsonValue(message) : data};
+            SeedsColumns converted;
+            for (int i = 0; i < SeedsColumnCount; ++i) {
+                Result<QJsonValue> value = convertValue(fields[i], mapped[i], fields[i].name, UnknownFields::Ignore);
+                if (!value)
+                    return value.error();
+                converted[i] = std::move(*value);
+            }
+            return converted;
+        }
+
+        // The default schema's columns: the five above, then message_id, publish_time, ingest_time.
+        constexpr int DefaultColumnCount = SeedsColumnCount + 3;
+        enum DefaultColumn { EventId, EventType, UserId, Timestamp, EventData, MessageId, PublishTime, IngestTime };
+
+        // The order in which QJsonDocument writes the default schema's columns: QJsonObject keeps its keys sorted.
+        const std::array<int, DefaultColumnCount> &defaultColumnOrder()
+        {
+            static const std::array<int, DefaultColumnCount> order = [] {
+                const TableSchema schema = RowConverter::defaultSchema();
+                std::array<int, DefaultColumnCount> o {};
+                std::iota(o.begin(), o.end(), 0);
+                std::sort(o.begin(), o.end(), [&](int a, int b) { return schema.fields[a].name < schema.fields[b].name; });
+                return o;
+            }();
+            return order;
+        }
+
+        // The default schema's row as JSON text from its columns' values, each already JSON (empty: NULL, left out).
+        QByteArray defaultRowJson(const QList<TableField> &fields, const std::array<QByteArray, DefaultColumnCount> &values)
+        {
+            QByteArray json;
+            json.reserve(std::accumulate(values.begin(), values.end(), qsizetype(128), [](qsizetype n, const QByteArray &v) { return n + v.size(); }));
+            json += '{';
+            for (int i : defaultColumnOrder()) {
+                if (values[i].isEmpty())
+                    continue;
+                if (json.size() > 1)
+                    json += ',';
+                json += '"' + fields[i].name.toLatin1() + "\":" + values[i];
+            }
+            json += '}';
+            return json;
+        }
+
+        QByteArray quoted(const QString &plainText)
+        {
+            return '"' + plainText.toLatin1() + '"';
+        }
+
+        // The default schema's fast path: the message parsed with simdjson and the row written straight from it,
+        // byte for byte what the general path (QJsonDocument::fromJson, the column rules, QJsonDocument's writer)
+        // writes. It covers what it can be sure of doing exactly alike: printable ASCII strings, no duplicate keys,
+        // integers within 2^53, string ids and timestamps, an object or array for event_data; anything else, and
+        // every error, is left to the general path (nullopt).
+        constexpr qsizetype FastPathMaxBytes = 64 * 1024;
+        constexpr int FastPathMaxDepth = 64;
+
+        // Integers QJsonDocument keeps exact whichever way it stores them.
+        constexpr qint64 MaxExactInteger = qint64(1) << 53;
+
+        bool appendQtJson(QByteArray &out, simdjson::dom::element value, int depth)
+        {
+            using simdjson::dom::element_type;
+            if (depth > FastPathMaxDepth)
+                return false;
+            switch (value.type()) {
+            case element_type::OBJECT: {
+                QVarLengthArray<std::pair<std::string_view, simdjson::dom::element>, 16> fields;
+                const simdjson::dom::object object = value.get_object().value_unsafe();
+                for (simdjson::dom::key_value_pair field : object)
+                    fields.append({field.key, field.value});
+                std::sort(fields.begin(), fields.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+                out += '{';
+                for (qsizetype i = 0; i < fields.size(); ++i) {
+                    if (i > 0 && fields[i].first == fields[i - 1].first)
+                        return false;   // duplicate keys: QJsonDocument's rules decide
+                    if (i > 0)
+                        out += ',';
+                    if (!appendPlainJsonString(out, fields[i].first.data(), qsizetype(fields[i].first.size())))
+                        return false;
+                    out += ':';
+                    if (!appendQtJson(out, fields[i].second, depth + 1))
+                        return false;
+                }
+                out += '}';
+                return true;
+            }
+            case element_type::ARRAY: {
+                out += '[';
+                bool first = true;
+                const simdjson::dom::array array = value.get_array().value_unsafe();
+                for (simdjson::dom::element item : array) {
+                    if (!std::exchange(first, false))
+                        out += ',';
+                    if (!appendQtJson(out, item, depth + 1))
+                        return false;
+                }
+                out += ']';
+                return true;
+            }
+            case element_type::STRING: {
+                const std::string_view text = value.get_string().value_unsafe();
+                return appendPlainJsonString(out, text.data(), qsizetype(text.size()));
+            }
+            case element_type::INT64: {
+                const qint64 n = value.get_int64().value_unsafe();
+                if (n > MaxExactInteger || n < -MaxExactInteger)
+                    return false;
+                out += QByteArray::number(n);
+                return true;
+            }
+            case element_type::DOUBLE:
+                out += qtJsonText(QJsonValue(value.get_double().value_unsafe()));
+                return true;
+            case element_type::BOOL:
+                out += value.get_bool().value_unsafe() ? "true" : "false";
+                return true;
+            case element_type::NULL_VALUE:
+                out += "null";
+                return true;
+            case element_type::UINT64:
+                break;
+            }
+            return false;
+        }
+
+        // Time::formatRfc3339 remembered for the last instant asked, per column and thread: the messages of one pull
+        // share their publish time (one publish request), those converted together their ingest time, and events
+        // of the same millisecond their timestamp. snprintf is most of the formatting's cost.
+        enum class TimeColumn { Timestamp, PublishTime, IngestTime };
+
+        const QString &rfc3339(TimeColumn column, qint64 micros)
+        {
+            struct Remembered
+            {
+                qint64 micros = std::numeric_limits<qint64>::min();
+                QString text;
+            };
+            thread_local std::array<Remembered, 3> remembered;
+            Remembered &last = remembered[size_t(column)];
+            if (last.micros != micros) {
+                last.micros = micros;
+                last.text = Time::formatRfc3339(micros);
+            }
+            return last.text;
+        }
+
+        std::optional<ConvertedRow> fastDefaultRow(const QList<TableField> &fields, const RowConverterOptions &options,
+                                                   const PubSub::PubsubMessage &message, const QString &topic, qint64 ingestTimeMicros)
+        {
+            using simdjson::dom::element;
+            using simdjson::dom::element_type;
+            if (message.data.isEmpty() || message.data.size() > FastPathMaxBytes)
+                return std::nullopt;
+            thread_local simdjson::dom::parser parser;
+            element root;
+            if (parser.parse(message.data.constData(), size_t(message.data.size())).get(root) != simdjson::SUCCESS || root.type() != element_type::OBJECT)
+                return std::nullopt;
+
+            // The top-level fields the default schema reads; duplicates and, when refused, unknown fields are left
+            // to the general path.
+            static constexpr std::array<std::string_view, 6> Known {"event_id", "id", "event_type", "user_id", "timestamp", "event_data"};
+            std::array<std::optional<element>, Known.size()> top;
+            const simdjson::dom::object rootObject = root.get_object().value_unsafe();
+            for (simdjson::dom::key_value_pair field : rootObject) {
+                const auto known = std::find(Known.begin(), Known.end(), field.key);
+                if (known == Known.end()) {
+                    if (options.unknownFields == UnknownFields::Reject)
+                        return std::nullopt;
+                    continue;
+                }
+                std::optional<element> &slot = top[size_t(known - Known.begin())];
+                if (slot)
+                    return std::nullopt;
+                slot = field.value;
+            }
+            const auto present = [](const std::optional<element> &e) { return e && e->type() != element_type::NULL_VALUE; };
+            const std::optional<element> &data = top[5];
+            std::array<QByteArray, DefaultColumnCount> values;
+            std::array<std::string_view, DefaultColumnCount> plainStrings;   // the string columns' values, for the insertId
+
+            const std::optional<element> &id = top[0] ? top[0] : top[1];
+            if (!present(id) || id->type() != element_type::STRING)
+                return std::nullopt;
+            plainStrings[EventId] = id->get_string().value_unsafe();
+            for (const auto &[column, index] : {std::pair {EventType, 2}, std::pair {UserId, 3}}) {
+                std::optional<element> value = top[size_t(index)];
+                if (!present(value)) {
+                    value.reset();
+                    element inData;
+                    if (data && data->type() == element_type::OBJECT) {
+                        const simdjson::dom::object dataObject = data->get_object().value_unsafe();
+                        if (dataObject.at_key(Known[size_t(index)]).get(inData) == simdjson::SUCCESS)
+                            value = inData;
+                    }
+                }
+                if (!present(value))
+                    continue;
+                if (value->type() != element_type::STRING)
+                    return std::nullopt;
+                plainStrings[column] = value->get_string().value_unsafe();
+            }
+            for (int column : {EventId, EventType, UserId}) {
+                if (plainStrings[column].data() && !appendPlainJsonString(values[column], plainStrings[column].data(), qsizetype(plainStrings[column].size())))
+                    return std::nullopt;
+            }
+
+            const std::optional<element> &timestamp = top[4];
+            if (!present(timestamp) || timestamp->type() != element_type::STRING)
+                return std::nullopt;
+            const std::string_view timestampText = timestamp->get_string().value_unsafe();
+            const std::optional<qint64> eventTime = Time::parseTimestamp(QString::fromUtf8(timestampText.data(), qsizetype(timestampText.size())));
+            if (!eventTime)
+                return std::nullopt;
+            const QString timestampColumn = rfc3339(TimeColumn::Timestamp, *eventTime);
+            values[Timestamp] = quoted(timestampColumn);
+
+            // event_data: the object or array as JSON text in a string, else the whole message.
+            QByteArray eventData;
+            if (!present(data)) {
+                if (!appendQtJson(eventData, root, 0))
+                    return std::nullopt;
+            } else if (data->type() == element_type::OBJECT || data->type() == element_type::ARRAY) {
+                if (!appendQtJson(eventData, *data, 0))
+                    return std::nullopt;
+            } else {
+                return std::nullopt;   // a string must be checked as JSON text; a scalar is rare
+            }
+            if (!appendPlainJsonString(values[EventData], eventData.constData(), eventData.size()))
+                return std::nullopt;
+
+            appendJson(values[MessageId], QJsonValue(message.messageId));
+            QString publishTime;
+            if (message.publishTimeMicros > 0) {
+                publishTime = rfc3339(TimeColumn::PublishTime, message.publishTimeMicros);
+                values[PublishTime] = quoted(publishTime);
+            }
+            const QString ingestTime = rfc3339(TimeColumn::IngestTime, ingestTimeMicros);
+            values[IngestTime] = quoted(ingestTime);
+
+            ConvertedRow converted;
+            const auto keyColumn = std::find_if(fields.begin(), fields.end(), [&](const TableField &f) { return f.name == options.keyColumn; });
+            switch (keyColumn == fields.end() ? -1 : int(keyColumn - fields.begin())) {
+            case EventId:
+            case EventType:
+            case UserId: {
+                const std::string_view key = plainStrings[keyColumn - fields.begin()];
+                converted.insertId = QString::fromLatin1(key.data(), qsizetype(key.size()));
+                break;
+            }
+            case Timestamp:
+                converted.insertId = timestampColumn;
+                break;
+            case EventData:
+                converted.insertId = QString::fromLatin1(eventData);
+                break;
+            case MessageId:
+                converted.insertId = message.messageId;
+                break;
+            case PublishTime:
+                converted.insertId = publishTime;
+                break;
+            case IngestTime:
+                converted.insertId = ingestTime;
+                break;
+            default:
+                break;
+            }
+            if (converted.insertId.isEmpty())
+                converted.insertId = u"%1:%2:%3"_s.arg(topic, message.messageId).arg(message.publishTimeMicros);
+            if (const std::optional<qint64> time = Time::parseTimestamp(timestampColumn))
+                converted.eventTimeMicros = *time;
+            converted.json = defaultRowJson(fields, values);
+            return converted;
         }
     }
 
@@ -262,48 +613,58 @@ namespace Aq::Pipeline
 
     Result<QJsonObject> RowConverter::rowObject(const QJsonObject &message) const
     {
-        if (!m_defaultSchema) {
-            // A user schema: columns by name; the metadata columns are the pipeline's to fill.
-            QList<TableField> fromMessage;
-            for (const TableField &f : m_schema.fields) {
-                if (!metadataColumns().contains(f.name) || message.contains(f.name))
-                    fromMessage.append(f);
-            }
-            return convertRecord(fromMessage, message, {}, m_options.unknownFields);
+        // A user schema: columns by name; the metadata columns are the pipeline's to fill.
+        QList<TableField> fromMessage;
+        for (const TableField &f : m_schema.fields) {
+            if (!metadataColumns().contains(f.name) || message.contains(f.name))
+                fromMessage.append(f);
         }
+        return convertRecord(fromMessage, message, {}, m_options.unknownFields);
+    }
 
-        // The seeds' event shape.
-        const QJsonObject eventData = message.value(u"event_data"_s).toObject();
-        const auto topOrData = [&](const QString &name) {
-            const QJsonValue top = message.value(name);
-            return top.isUndefined() || top.isNull() ? eventData.value(name) : top;
-        };
-        if (m_options.unknownFields == UnknownFields::Reject) {
-            static const QStringList known {u"event_id"_s, u"id"_s, u"event_type"_s, u"user_id"_s, u"timestamp"_s, u"event_data"_s};
-            for (auto it = message.begin(); it != message.end(); ++it) {
-                if (!known.contains(it.key()))
-                    return invalid(it.key(), u"the table has no such column"_s);
-            }
+    // The default schema's row is written straight to JSON text: the same bytes QJsonDocument writes for the
+    // QJsonObject of those columns (in its key order), without building that object, which cost more than the
+    // parse (benchingest, docs/BENCHMARKS.md).
+    Result<ConvertedRow> RowConverter::defaultRow(const QJsonObject &message, const PubSub::PubsubMessage &pubsub, const QString &topic,
+                                                  qint64 ingestTimeMicros) const
+    {
+        Result<SeedsColumns> columns = seedsColumns(m_schema.fields, message, m_options.unknownFields);
+        if (!columns)
+            return columns.error();
+        std::array<QJsonValue, DefaultColumnCount> values;   // in the schema's order; Null: no value
+        std::move(columns->begin(), columns->end(), values.begin());
+        values[MessageId] = QJsonValue(pubsub.messageId);
+        if (pubsub.publishTimeMicros > 0)
+            values[PublishTime] = QJsonValue(Time::formatRfc3339(pubsub.publishTimeMicros));
+        values[IngestTime] = QJsonValue(Time::formatRfc3339(ingestTimeMicros));
+
+        ConvertedRow converted;
+        std::array<QByteArray, DefaultColumnCount> json;
+        for (int i = 0; i < DefaultColumnCount; ++i) {
+            if (m_schema.fields[i].name == m_options.keyColumn && values[i].isString())
+                converted.insertId = values[i].toString();
+            if (!values[i].isNull() && !values[i].isUndefined())
+                appendJson(json[i], values[i]);
         }
-        QJsonObject mapped;
-        const QJsonValue id = message.contains(u"event_id"_s) ? message.value(u"event_id"_s) : message.value(u"id"_s);
-        if (id.isUndefined() || id.isNull())
-            return invalid(u"event_id"_s, u"is required and missing (the event needs event_id or id)"_s);
-        mapped.insert(u"event_id"_s, id);
-        mapped.insert(u"event_type"_s, topOrData(u"event_type"_s));
-        mapped.insert(u"user_id"_s, topOrData(u"user_id"_s));
-        mapped.insert(u"timestamp"_s, message.value(u"timestamp"_s));
-        const QJsonValue data = message.value(u"event_data"_s);
-        mapped.insert(u"event_data"_s, data.isUndefined() || data.isNull() ? QJsonValue(message) : data);
-        QList<TableField> fields = m_schema.fields.mid(0, 5);
-        return convertRecord(fields, mapped, {}, UnknownFields::Ignore);
+        if (converted.insertId.isEmpty())
+            converted.insertId = u"%1:%2:%3"_s.arg(topic, pubsub.messageId).arg(pubsub.publishTimeMicros);
+        if (const std::optional<qint64> time = Time::parseTimestamp(values[Timestamp]))
+            converted.eventTimeMicros = *time;
+        converted.json = defaultRowJson(m_schema.fields, json);
+        return converted;
     }
 
     Result<ConvertedRow> RowConverter::convert(const PubSub::PubsubMessage &message, const QString &topic, qint64 ingestTimeMicros) const
     {
+        if (m_defaultSchema) {
+            if (std::optional<ConvertedRow> row = fastDefaultRow(m_schema.fields, m_options, message, topic, ingestTimeMicros))
+                return std::move(*row);
+        }
         Result<QJsonObject> parsed = parseMessage(message.data);
         if (!parsed)
             return parsed.error();
+        if (m_defaultSchema)
+            return defaultRow(*parsed, message, topic, ingestTimeMicros);
         Result<QJsonObject> row = rowObject(*parsed);
         if (!row)
             return row.error();
@@ -334,6 +695,11 @@ namespace Aq::Pipeline
         Result<QJsonObject> parsed = parseMessage(data);
         if (!parsed)
             return parsed.error();
+        if (m_defaultSchema) {
+            if (Result<SeedsColumns> columns = seedsColumns(m_schema.fields, *parsed, m_options.unknownFields); !columns)
+                return columns.error();
+            return Ok {};
+        }
         Result<QJsonObject> row = rowObject(*parsed);
         if (!row)
             return row.error();

@@ -59,7 +59,10 @@ namespace Aq::Pipeline
         static BigQuery::TableSchema errorTableSchema();
 
     private:
+        // A user schema's row.
         Result<QJsonObject> rowObject(const QJsonObject &message) const;
+        Result<ConvertedRow> defaultRow(const QJsonObject &message, const PubSub::PubsubMessage &pubsub, const QString &topic,
+                                        qint64 ingestTimeMicros) const;
 
         BigQuery::TableSchema m_schema;
         RowConverterOptions m_options;

@@ -64,6 +64,33 @@ private slots:
         QCOMPARE(json.value(u"ingest_time"_s).toString(), u"2024-05-01T12:00:01Z"_s);
     }
 
+    void theRowTextIsWhatQJsonDocumentWrites()
+    {
+        // The seeds' events take a fast path (simdjson, the row written directly); its text must stay byte for byte
+        // what QJsonDocument wrote before it: keys sorted, event_data compact with sorted keys, numbers and escapes
+        // as Qt writes them. The expected text is the output of the QJsonObject-based converter.
+        const RowConverter converter(RowConverter::defaultSchema());
+        const QByteArray event = "{\"event_id\":\"e-2\",\"timestamp\":\"2024-05-01T11:59:59.250Z\",\"event_type\":\"purchase\","
+                                 "\"user_id\":\"user_42\",\"event_data\":{\"page\":\"/checkout\",\"browser\":\"Firefox\",\"amount\":59.99,"
+                                 "\"items\":3,\"tags\":[\"a\\\"b\",null,true],\"event_type\":\"purchase\"}}";
+        const Result<ConvertedRow> row = converter.convert(message(event), u"projects/p/topics/events"_s, IngestTime);
+        QVERIFY2(row, qPrintable(whyNot(row)));
+        QCOMPARE(row->json, QByteArray("{\"event_data\":\"{\\\"amount\\\":59.99,\\\"browser\\\":\\\"Firefox\\\","
+                                       "\\\"event_type\\\":\\\"purchase\\\",\\\"items\\\":3,\\\"page\\\":\\\"/checkout\\\","
+                                       "\\\"tags\\\":[\\\"a\\\\\\\"b\\\",null,true]}\",\"event_id\":\"e-2\","
+                                       "\"event_type\":\"purchase\",\"ingest_time\":\"2024-05-01T12:00:01Z\",\"message_id\":\"1001\","
+                                       "\"publish_time\":\"2024-05-01T12:00:00.123456Z\",\"timestamp\":\"2024-05-01T11:59:59.250Z\","
+                                       "\"user_id\":\"user_42\"}"));
+        QCOMPARE(row->insertId, u"e-2"_s);
+        QCOMPARE(row->eventTimeMicros, 1714564799250000);
+
+        // What the fast path leaves to the general one (here a non-ASCII string) converts to the same columns.
+        const Result<ConvertedRow> accented = converter.convert(message(QByteArray(event).replace("Firefox", "Firéfox")), u"t"_s, IngestTime);
+        QVERIFY2(accented, qPrintable(whyNot(accented)));
+        QCOMPARE(rowOf(accented).keys(), rowOf(row).keys());
+        QCOMPARE(QJsonDocument::fromJson(rowOf(accented).value(u"event_data"_s).toString().toUtf8()).object().value(u"browser"_s).toString(), u"Firéfox"_s);
+    }
+
     void aFlatEventWithIdKeepsEverythingInEventData()
     {
         const RowConverter converter(RowConverter::defaultSchema());
