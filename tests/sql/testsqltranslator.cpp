@@ -13,6 +13,7 @@
 
 #include "core/common/timeutil.h"
 #include "core/localcloud/sql/sqltranslator.h"
+#include "core/pipeline/rowconverter.h"
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Aq;
@@ -38,16 +39,8 @@ namespace
     // The default events schema plus one column of each other kind the translator must handle.
     BigQuery::TableSchema eventsSchema()
     {
-        BigQuery::TableSchema schema;
-        schema.fields = {
-            field(u"event_id"_s, FieldType::String, FieldMode::Required),
-            field(u"event_type"_s, FieldType::String),
-            field(u"user_id"_s, FieldType::String),
-            field(u"timestamp"_s, FieldType::Timestamp, FieldMode::Required),
-            field(u"event_data"_s, FieldType::Json),
-            field(u"message_id"_s, FieldType::String),
-            field(u"publish_time"_s, FieldType::Timestamp),
-            field(u"ingest_time"_s, FieldType::Timestamp),
+        BigQuery::TableSchema schema = Pipeline::RowConverter::defaultSchema();
+        schema.fields += {
             field(u"amount"_s, FieldType::Int64),
             field(u"score"_s, FieldType::Float64),
             field(u"flag"_s, FieldType::Bool),
