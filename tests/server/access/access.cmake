@@ -1,0 +1,1 @@
+# Tests of core/server/access (API keys, CORS, log formats).
