@@ -7,7 +7,9 @@
 #include <QDir>
 #include <QLoggingCategory>
 #include <QStandardPaths>
+#include <QDateTime>
 #include <QThread>
+#include <QTimer>
 
 #include "core/common/timeutil.h"
 #include "core/common/unixsignalwatcher.h"
@@ -19,6 +21,8 @@
 #include "core/server/http/httpresponse.h"
 #include "core/server/http/httpserver.h"
 #include "core/server/http/openfilelimit.h"
+#include "core/server/api/operatorapi.h"
+#include "core/server/api/servestate.h"
 #include "core/server/localcloudroute.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -44,12 +48,34 @@ namespace Aq::Server
             {"tls-key", "TLS"},
             {"cors-origin", "CORS"},
             {"log-format", "structured logs"},
-            {"cache-ttl", "the operator API's cache"},
         };
+
+        // Pub/Sub's own request limit: the largest body any route or the local cloud takes.
+        constexpr qint64 MaxRequestBodyBytes = 10 * 1024 * 1024;
+        // After draining, how long requests still in flight (a /data export, a long pull) may take.
+        constexpr int RequestDrainMs = 1500;
 
         QString environment(const char *name)
         {
             return qEnvironmentVariable(name);
+        }
+
+        // Stops accepting connections, waits (at most RequestDrainMs) for the requests being answered, then quits
+        // the main loop.
+        void finishRequestsAndQuit(HttpServer *server)
+        {
+            QMetaObject::invokeMethod(server, [server] {
+                server->close();
+                auto *timer = new QTimer(server);
+                const qint64 deadline = QDateTime::currentMSecsSinceEpoch() + RequestDrainMs;
+                QObject::connect(timer, &QTimer::timeout, server, [server, timer, deadline] {
+                    if (server->busyConnectionCount() > 0 && QDateTime::currentMSecsSinceEpoch() < deadline)
+                        return;
+                    timer->stop();
+                    QMetaObject::invokeMethod(QCoreApplication::instance(), [] { QCoreApplication::quit(); }, Qt::QueuedConnection);
+                });
+                timer->start(20);
+            }, Qt::QueuedConnection);
         }
     }
 
@@ -86,7 +112,8 @@ namespace Aq::Server
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(
-            u"Serve the embedded local cloud (Pub/Sub v1 and BigQuery v2 REST) and /healthz over HTTP until SIGTERM or SIGINT.\n\n"
+            u"Run the ingest pipeline and serve the operator HTTP API (/events, /data, /api/v1/{id}, /publish, /stats, /dead-letters, /metrics, /healthz, /readyz, /openapi.json) "
+            "and, with backend=local, the embedded local cloud (Pub/Sub v1 and BigQuery v2 REST), until SIGTERM or SIGINT, which drain first.\n\n"
             "Exit codes: 0 stopped cleanly; 1 runtime failure (store or port); 2 bad flags; 3 the data folder is owned by another process."_s);
         parser.addHelpOption();
         // not addVersionOption(): it takes -v, which the design gives to --verbose
@@ -98,6 +125,8 @@ namespace Aq::Server
         const QCommandLineOption noCreate(u"no-create"_s, u"Do not create missing topics, subscriptions, dataset or tables: fail and name them."_s);
         const QCommandLineOption durability(u"durability"_s, u"process: survive kill -9 (default); full: also survive power loss (env AQUEDUCT_DURABILITY)."_s, u"process|full"_s);
         const QCommandLineOption dedupWindow(u"dedup-window"_s, u"How long the local cloud remembers insertIds (default 10m; env AQUEDUCT_DEDUP_WINDOW)."_s, u"duration"_s);
+        const QCommandLineOption cacheTtl(u"cache-ttl"_s, u"How long a cached /events first page or /api/v1/{id} answer is served before it is refreshed "
+                                                          "(default 1s; 0 turns the cache off; env AQUEDUCT_CACHE_TTL)."_s, u"duration"_s);
         const QCommandLineOption allowLocal(u"allow-local"_s, u"On Cloud Run (K_SERVICE set), allow the local backend anyway."_s);
         const QCommandLineOption verbose(QStringList {u"v"_s, u"verbose"_s}, u"Log debug messages."_s);
         const QCommandLineOption concurrentPulls(u"concurrent-pulls"_s, u"Pulls the pipeline keeps open at once (default 2)."_s, u"n"_s, u"2"_s);
@@ -108,7 +137,7 @@ namespace Aq::Server
         const QCommandLineOption unknownFields(u"unknown-fields"_s, u"Message fields the table has no column for: ignore (default) or reject "
                                                                      "(the message goes to the error table)."_s, u"ignore|reject"_s, u"ignore"_s);
         parser.addOptions({listen, noIngest, noCreate, concurrentPulls, maxOutstanding, maxOutstandingBytes, unknownFields, durability, dedupWindow,
-                           allowLocal, verbose});
+                           cacheTtl, allowLocal, verbose});
         // --api-key means an accepted key on serve (the operator API's keys), not a key to send.
         const QStringList notFromProfile {u"api-key"_s};
         Config::addProfileOptions(parser, notFromProfile);
@@ -176,7 +205,9 @@ namespace Aq::Server
         if (unknown != u"ignore"_s && unknown != u"reject"_s)
             return ApiError::invalidArgument(u"--unknown-fields %1: expected ignore or reject."_s.arg(parser.value(unknownFields)));
         ingest.conversion.unknownFields = unknown == u"reject"_s ? Pipeline::UnknownFields::Reject : Pipeline::UnknownFields::Ignore;
-        ingest.partitionAndCluster = options.profile.bigquery.backend == Config::Backend::Gcp;
+        // On Google Cloud for cost; on the local cloud the same options index timestamp and event_type, which is what
+        // /events reads by.
+        ingest.partitionAndCluster = options.profile.bigquery.backend != Config::Backend::Emulator;
         if (!options.profile.schemaFile.isEmpty()) {
             Result<BigQuery::TableSchema> schema = BigQuery::readSchemaFile(options.profile.schemaFile);
             if (!schema)
@@ -209,6 +240,13 @@ namespace Aq::Server
             if (!window || *window < 1000000)
                 return ApiError::invalidArgument(u"--dedup-window %1: expected a duration of at least 1s, such as 90s, 10m or 1h."_s.arg(windowText));
             options.dedupWindowMicros = *window;
+        }
+        const QString ttlText = parser.isSet(cacheTtl) ? parser.value(cacheTtl) : environment("AQUEDUCT_CACHE_TTL");
+        if (!ttlText.isEmpty()) {
+            const std::optional<qint64> ttl = ttlText == u"0"_s ? std::optional<qint64>(0) : Time::parseHumanDuration(ttlText);
+            if (!ttl || *ttl < 0 || *ttl > 3600LL * 1000000)
+                return ApiError::invalidArgument(u"--cache-ttl %1: expected a duration from 0 to 1h, such as 500ms, 1s or 30s."_s.arg(ttlText));
+            options.cacheTtl = std::chrono::milliseconds(*ttl / 1000);
         }
         options.ingest = !parser.isSet(noIngest);
         options.verbose = parser.isSet(verbose);
@@ -258,22 +296,37 @@ namespace Aq::Server
         }
 
         raiseOpenFileLimit();
+        // Large (its rings hold hours of points): on the heap. Written by the pipeline, read by the API.
+        const auto metrics = std::make_unique<Metrics::PipelineMetrics>();
+        std::unique_ptr<LocalCloud::LocalBackend> localBackend;
+        if (cloudHost)
+            localBackend = std::make_unique<LocalCloud::LocalBackend>(cloudHost->cloud());
+        ServeState state;
+        state.setIngestEnabled(options.ingest);
+
         QThread httpThread;
         httpThread.setObjectName(u"http"_s);
         auto *server = new HttpServer;
+        HttpServerLimits limits;
+        limits.maxBodyBytes = MaxRequestBodyBytes;
+        server->setLimits(limits);
+        OperatorApiSettings apiSettings;
+        apiSettings.profile = options.profile;
+        apiSettings.schema = options.ingestSettings.schema;
+        apiSettings.conversion = options.ingestSettings.conversion;
+        apiSettings.cacheTtl = options.cacheTtl;
+        auto *api = new OperatorApi(apiSettings, localBackend.get(), metrics.get(), &state, server);
         std::optional<LocalCloudRoute> localCloudRoute;
         if (cloudHost)
             localCloudRoute.emplace(cloudHost->cloud());
-        server->setHandler([localCloudRoute](const HttpRequest &request, HttpResponder responder) {
-            if (request.path() == u"/healthz"_s) {
-                responder.send(HttpResponse::json(200, QByteArrayLiteral("{\"status\":\"ok\"}")));
-                return;
-            }
+        server->setHandler([localCloudRoute, api](const HttpRequest &request, HttpResponder responder) {
             if (localCloudRoute && LocalCloudRoute::matches(request.path())) {
                 localCloudRoute->handle(request, std::move(responder));
                 return;
             }
-            responder.send(HttpResponse::fromError(ApiError::notFound(u"No route for %1 %2."_s.arg(QString::fromLatin1(request.method()), request.path()))));
+            if (api->handle(request, responder))
+                return;
+            responder.send(HttpResponse::fromError(ApiError::notFound(u"No route for %1 %2; see /openapi.json."_s.arg(QString::fromLatin1(request.method()), request.path().left(256)))));
         });
         server->moveToThread(&httpThread);
         QObject::connect(&httpThread, &QThread::finished, server, &QObject::deleteLater);
@@ -283,6 +336,8 @@ namespace Aq::Server
         QMetaObject::invokeMethod(server, [&] {
             listening = server->listen(options.host, options.port);
             listenError = server->errorString();
+            if (listening)
+                api->start();
         }, Qt::BlockingQueuedConnection);
         const auto stopHttp = [&httpThread] {
             httpThread.quit();
@@ -307,16 +362,12 @@ namespace Aq::Server
         fflush(stderr);
 
         // The ingest pipeline, on its own thread, reaching this process's local cloud in-process.
-        // Large (its rings hold hours of points): on the heap.
-        const auto metrics = std::make_unique<Metrics::PipelineMetrics>();
-        std::unique_ptr<LocalCloud::LocalBackend> localBackend;
-        if (cloudHost)
-            localBackend = std::make_unique<LocalCloud::LocalBackend>(cloudHost->cloud());
         std::unique_ptr<Pipeline::PipelineRunner> pipeline;
         int exitCode = ExitOk;
         if (options.ingest) {
             pipeline = std::make_unique<Pipeline::PipelineRunner>(options.profile, options.ingestSettings, localBackend.get(), metrics.get());
             QObject::connect(pipeline.get(), &Pipeline::PipelineRunner::started, QCoreApplication::instance(), [&] {
+                state.setPipelineRunning(true);
                 fprintf(stderr, "%s: ingesting subscription %s into table %s.%s (%s)\n", qPrintable(program), qPrintable(options.ingestSettings.subscription),
                         qPrintable(options.ingestSettings.dataset), qPrintable(options.ingestSettings.table), qPrintable(pipeline->description()));
                 fflush(stderr);
@@ -326,18 +377,23 @@ namespace Aq::Server
                 exitCode = ExitFailure;
                 QCoreApplication::quit();
             });
-            QObject::connect(pipeline.get(), &Pipeline::PipelineRunner::stopped, QCoreApplication::instance(), [] { QCoreApplication::quit(); });
+            QObject::connect(pipeline.get(), &Pipeline::PipelineRunner::stopped, QCoreApplication::instance(), [&] {
+                state.setPipelineRunning(false);
+                finishRequestsAndQuit(server);
+            });
             pipeline->start();
         }
 
         UnixSignalWatcher signalWatcher;
         QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, QCoreApplication::instance(), [&](int signalNumber) {
             qCInfo(lcServe) << "signal" << signalNumber << "received: draining and shutting down";
-            // The pipeline stops pulling, finishes and acknowledges what it holds, then quits the loop.
+            // /readyz turns false at once, so a load balancer stops sending; the pipeline stops pulling, finishes and
+            // acknowledges what it holds; then requests in flight finish and the loop quits.
+            state.setDraining();
             if (pipeline)
                 pipeline->stop();
             else
-                QCoreApplication::quit();
+                finishRequestsAndQuit(server);
         });
         const int loopCode = QCoreApplication::exec();
         pipeline.reset();

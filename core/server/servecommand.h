@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+
 #include <QHostAddress>
 #include <QStringList>
 
@@ -29,12 +31,15 @@ namespace Aq::Server
         QString dataDir;
         LocalCloud::Durability durability = LocalCloud::Durability::Process;
         qint64 dedupWindowMicros = 10LL * 60 * 1000000;
+        std::chrono::milliseconds cacheTtl {1000};
         bool ingest = true;
         bool verbose = false;
     };
 
-    // `aqueduct serve` / `aqueduct-server serve`: the ingest pipeline, and over HTTP /healthz and (when a service is
-    // on the local backend) the local cloud's REST routes, until SIGTERM or SIGINT, which drain the pipeline. `arguments` starts with the program name; "serve" may follow.
+    // `aqueduct serve` / `aqueduct-server serve`: the ingest pipeline and, over HTTP, the operator API and (when a
+    // service is on the local backend) the local cloud's REST routes, until SIGTERM or SIGINT, which drain: /readyz
+    // turns false, the pipeline finishes and acknowledges what it holds, requests in flight finish, exit 0.
+    // `arguments` starts with the program name; "serve" may follow.
     int runServe(const QStringList &arguments);
 
     // Exposed for tests: the command line (then the environment) to options, or a usage error.

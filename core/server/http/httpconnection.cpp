@@ -161,6 +161,11 @@ namespace Aq::Server
         return m_closed;
     }
 
+    bool HttpConnection::isBusy() const
+    {
+        return !m_closed && m_phase != Phase::Reading;
+    }
+
     qint64 HttpConnection::pendingOutputBytes() const
     {
         qint64 pending = m_socket->bytesToWrite();

@@ -41,6 +41,8 @@ namespace Aq::Server
 
         Mode mode() const;
         bool isClosed() const;
+        // A request is with the handler, or its answer is still going out.
+        bool isBusy() const;
         // Output accepted but not yet written to the network (plain and, with TLS, encrypted).
         qint64 pendingOutputBytes() const;
         // The server's sweep calls this a few times per timeout period: idle, request and write-stall timeouts.

@@ -180,6 +180,16 @@ namespace Aq::Server
         return m_servingCount;
     }
 
+    int HttpServer::busyConnectionCount() const
+    {
+        int busy = 0;
+        for (const HttpConnection *connection : m_connections) {
+            if (connection->mode() == HttpConnection::Mode::Serve && connection->isBusy())
+                ++busy;
+        }
+        return busy;
+    }
+
     qint64 HttpServer::pendingOutputBytes() const
     {
         qint64 total = 0;

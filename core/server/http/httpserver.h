@@ -58,6 +58,8 @@ namespace Aq::Server
 
         // Connections being served (not counting those being refused with 503).
         int connectionCount() const;
+        // Connections whose request is being handled or whose answer is still being written (draining waits for them).
+        int busyConnectionCount() const;
         // Output accepted by all connections and not yet written to the network.
         qint64 pendingOutputBytes() const;
 

@@ -1,0 +1,26 @@
+# The operator HTTP API's routes (DESIGN.md, "Operator HTTP API"). Sets AQ_API_SOURCES.
+set(AQ_API_SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/apicontext.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/apicontext.h
+    ${CMAKE_CURRENT_LIST_DIR}/datastream.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/datastream.h
+    ${CMAKE_CURRENT_LIST_DIR}/deadletterroutes.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/deadletterroutes.h
+    ${CMAKE_CURRENT_LIST_DIR}/eventrowwriter.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/eventrowwriter.h
+    ${CMAKE_CURRENT_LIST_DIR}/eventsquery.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/eventsquery.h
+    ${CMAKE_CURRENT_LIST_DIR}/eventsroutes.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/eventsroutes.h
+    ${CMAKE_CURRENT_LIST_DIR}/operatorapi.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/operatorapi.h
+    ${CMAKE_CURRENT_LIST_DIR}/publishrequest.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/publishrequest.h
+    ${CMAKE_CURRENT_LIST_DIR}/publishroutes.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/publishroutes.h
+    ${CMAKE_CURRENT_LIST_DIR}/requestparameters.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/requestparameters.h
+    ${CMAKE_CURRENT_LIST_DIR}/responsecache.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/responsecache.h
+    ${CMAKE_CURRENT_LIST_DIR}/servestate.h
+)
