@@ -1,10 +1,14 @@
 #include "core/server/api/datastream.h"
 
+#include <QLoggingCategory>
+
 #include "core/bigquery/bigqueryclient.h"
 #include "core/server/api/eventsroutes.h"
 #include "core/server/api/requestparameters.h"
 
 using namespace Qt::Literals::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcDataStream, "aq.server.data", QtInfoMsg)
 
 namespace Aq::Server
 {
@@ -27,12 +31,9 @@ namespace Aq::Server
             return responder.send(HttpResponse::fromError(connected.error()));
         const Format chosen = *format == u"csv"_s ? Format::Csv : (*format == u"ndjson"_s ? Format::Ndjson : Format::Json);
         std::shared_ptr<DataStream> stream(new DataStream(context, responder, chosen));
-        std::weak_ptr<DataStream> weak = stream;
-        // The stream keeps itself alive through its pending callbacks; the writable callback holds it weakly.
-        responder.onWritable([weak] {
-            if (const std::shared_ptr<DataStream> self = weak.lock())
-                self->fetchNext();
-        });
+        // The writable callback owns the stream (a page request in flight owns it too): the connection drops the
+        // callback when the answer is complete or the client goes, and the stream goes with it.
+        responder.onWritable([stream] { stream->fetchNext(); });
         stream->fetchNext();
     }
 
@@ -54,6 +55,7 @@ namespace Aq::Server
         if (m_started && m_responder.pendingBytes() >= HighWaterBytes)
             return;   // onWritable calls again once the socket has taken most of it
         m_fetching = true;
+        qCDebug(lcDataStream) << "fetching after" << m_rowsWritten << "rows; waiting for the socket:" << m_responder.pendingBytes();
         const EventsTable &table = m_context.eventsTable;
         m_context.bigquery->listRows(table.dataset, table.table, table.schema.fields, m_pageToken, PageRows, m_context.owner,
                                      [self = shared_from_this()](Result<BigQuery::QueryPage> page) { self->handlePage(std::move(page)); });
@@ -61,7 +63,8 @@ namespace Aq::Server
 
     void DataStream::handlePage(Result<BigQuery::QueryPage> page)
     {
-        m_fetching = false;
+        // m_fetching stays true while this page is written: writing reports progress, and the writable callback
+        // must not ask for a page before this one's token is known.
         if (m_done)
             return;
         if (!m_responder.isConnected()) {
@@ -70,6 +73,7 @@ namespace Aq::Server
         }
         if (!page) {
             m_done = true;
+            qCWarning(lcDataStream) << "GET /data stopped after" << m_rowsWritten << "rows:" << page.error().message;
             if (!m_started)
                 return m_responder.send(HttpResponse::fromError(backendError(page.error(), u"The events table cannot be read"_s)));
             return m_responder.abort();
@@ -93,8 +97,10 @@ namespace Aq::Server
             else if (m_format == Format::Csv)
                 m_responder.writeChunk(EventRowWriter::csvHeader());
         }
+        qCDebug(lcDataStream) << "page of" << page->rows.size() << "rows; waiting for the socket:" << m_responder.pendingBytes();
         writeRows(*page);
         m_pageToken = page->pageToken;
+        m_fetching = false;
         if (m_pageToken.isEmpty())
             return finish();
         fetchNext();

@@ -19,7 +19,7 @@
 
 using namespace Qt::Literals::StringLiterals;
 
-Q_LOGGING_CATEGORY(lcOperatorApi, "aq.server.api")
+Q_LOGGING_CATEGORY(lcOperatorApi, "aq.server.api", QtInfoMsg)
 
 namespace Aq::Server
 {
