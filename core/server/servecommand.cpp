@@ -21,6 +21,7 @@
 #include "core/server/http/httpresponse.h"
 #include "core/server/http/httpserver.h"
 #include "core/server/http/openfilelimit.h"
+#include "core/server/access/accesslog.h"
 #include "core/server/api/operatorapi.h"
 #include "core/server/api/servestate.h"
 #include "core/server/localcloudroute.h"
@@ -33,23 +34,6 @@ namespace Aq::Server
 {
     namespace
     {
-        // Flags the design names whose features are not built yet: refused, never accepted and ignored.
-        struct FutureFlag
-        {
-            const char *name;
-            const char *feature;
-        };
-
-        constexpr FutureFlag FUTURE_FLAGS[] = {
-            {"api-key", "API keys"},
-            {"api-keys-file", "API keys"},
-            {"public-probes", "API keys"},
-            {"tls-cert", "TLS"},
-            {"tls-key", "TLS"},
-            {"cors-origin", "CORS"},
-            {"log-format", "structured logs"},
-        };
-
         // Pub/Sub's own request limit: the largest body any route or the local cloud takes.
         constexpr qint64 MaxRequestBodyBytes = 10 * 1024 * 1024;
         // After draining, how long requests still in flight (a /data export, a long pull) may take.
@@ -136,28 +120,29 @@ namespace Aq::Server
                                                      u"bytes"_s, QString::number(100 * 1024 * 1024));
         const QCommandLineOption unknownFields(u"unknown-fields"_s, u"Message fields the table has no column for: ignore (default) or reject "
                                                                      "(the message goes to the error table)."_s, u"ignore|reject"_s, u"ignore"_s);
+        const QCommandLineOption apiKey(u"api-key"_s, u"Accept this API key (repeatable; read:KEY for a read-only key, a bare KEY is admin). A key here shows "
+                                                      "in ps: prefer --api-keys-file or AQUEDUCT_API_KEYS."_s, u"key"_s);
+        const QCommandLineOption apiKeysFile(u"api-keys-file"_s, u"Accept the API keys in this file: one [read:|admin:]KEY a line, # comments "
+                                                                 "(env AQUEDUCT_API_KEYS_FILE; AQUEDUCT_API_KEYS holds keys themselves)."_s, u"file"_s);
+        const QCommandLineOption publicProbes(u"public-probes"_s, u"Serve /metrics and /readyz without a key, for scrapers and load balancers."_s);
+        const QCommandLineOption tlsCert(u"tls-cert"_s, u"Serve HTTPS with this PEM certificate chain (with --tls-key)."_s, u"file"_s);
+        const QCommandLineOption tlsKey(u"tls-key"_s, u"The PEM private key of --tls-cert (unencrypted)."_s, u"file"_s);
+        const QCommandLineOption corsOrigin(u"cors-origin"_s, u"Let browser pages from this origin call the API (repeatable, or *; env AQUEDUCT_CORS_ORIGINS, "
+                                                              "comma-separated). CORS is off without it."_s, u"origin"_s);
+        const QCommandLineOption logFormat(u"log-format"_s, u"text (default) or json: one JSON object a line with Cloud Logging's fields, and an access log "
+                                                            "entry (httpRequest) per request (env AQUEDUCT_LOG_FORMAT)."_s, u"text|json"_s);
+        parser.addOptions({apiKey, apiKeysFile, publicProbes, tlsCert, tlsKey, corsOrigin, logFormat});
         parser.addOptions({listen, noIngest, noCreate, concurrentPulls, maxOutstanding, maxOutstandingBytes, unknownFields, durability, dedupWindow,
                            cacheTtl, allowLocal, verbose});
         // --api-key means an accepted key on serve (the operator API's keys), not a key to send.
         const QStringList notFromProfile {u"api-key"_s};
         Config::addProfileOptions(parser, notFromProfile);
-        QList<QCommandLineOption> future;
-        for (const FutureFlag &flag : FUTURE_FLAGS) {
-            future.append(QCommandLineOption(QString::fromLatin1(flag.name), u"Not built yet: %1."_s.arg(QLatin1StringView(flag.feature)), u"value"_s));
-            future.last().setFlags(QCommandLineOption::HiddenFromHelp);
-        }
-        parser.addOptions(future);
         if (helpText)
             *helpText = parser.helpText();
         if (!parser.parse(arguments))
             return ApiError::invalidArgument(parser.errorText() + u"\nRun with --help to see the flags."_s);
         if (parser.isSet(u"help"_s) || parser.isSet(u"version"_s))
             return ApiError::invalidArgument(parser.isSet(u"help"_s) ? u"help"_s : u"version"_s, u"help"_s);
-        for (qsizetype i = 0; i < future.size(); ++i) {
-            if (parser.isSet(future[i]))
-                return ApiError::invalidArgument(u"--%1 is not built yet (%2 comes in a later release of Aqueduct); remove the flag."_s
-                                                     .arg(QLatin1StringView(FUTURE_FLAGS[i].name), QLatin1StringView(FUTURE_FLAGS[i].feature)));
-        }
         const QStringList positional = parser.positionalArguments();
         if (positional.size() > 1 || (positional.size() == 1 && positional[0] != u"serve"_s))
             return ApiError::invalidArgument(u"Unexpected argument \"%1\". Usage: serve [flags]; see --help."_s.arg(positional.join(u' ')));
@@ -248,6 +233,36 @@ namespace Aq::Server
                 return ApiError::invalidArgument(u"--cache-ttl %1: expected a duration from 0 to 1h, such as 500ms, 1s or 30s."_s.arg(ttlText));
             options.cacheTtl = std::chrono::milliseconds(*ttl / 1000);
         }
+        Result<ApiKeyRing> keys = ApiKeyRing::load(parser.values(apiKey),
+                                                   parser.isSet(apiKeysFile) ? parser.value(apiKeysFile) : environment("AQUEDUCT_API_KEYS_FILE"),
+                                                   environment("AQUEDUCT_API_KEYS"));
+        if (!keys)
+            return keys.error();
+        options.access.keys = std::move(*keys);
+        options.access.publicProbes = parser.isSet(publicProbes);
+        if (parser.isSet(publicProbes) && options.access.keys.isEmpty())
+            return ApiError::invalidArgument(u"--public-probes opens /metrics and /readyz among routes that need a key, but no API key is configured; "
+                                             "give keys (--api-keys-file, AQUEDUCT_API_KEYS) or drop the flag."_s);
+        if (parser.isSet(tlsCert) != parser.isSet(tlsKey))
+            return ApiError::invalidArgument(u"--tls-cert and --tls-key go together: give both, or neither."_s);
+        options.tlsCertificateFile = parser.value(tlsCert);
+        options.tlsKeyFile = parser.value(tlsKey);
+        QStringList origins = parser.values(corsOrigin);
+        if (origins.isEmpty() && !environment("AQUEDUCT_CORS_ORIGINS").isEmpty())
+            origins = environment("AQUEDUCT_CORS_ORIGINS").split(u',', Qt::SkipEmptyParts);
+        for (QString &origin : origins)
+            origin = origin.trimmed();
+        Result<CorsPolicy> cors = CorsPolicy::fromOrigins(origins);
+        if (!cors)
+            return cors.error();
+        options.cors = *cors;
+        const QString formatText = parser.isSet(logFormat) ? parser.value(logFormat) : environment("AQUEDUCT_LOG_FORMAT");
+        if (!formatText.isEmpty()) {
+            Result<LogFormat> format = parseLogFormat(formatText);
+            if (!format)
+                return format.error();
+            options.logFormat = *format;
+        }
         options.ingest = !parser.isSet(noIngest);
         options.verbose = parser.isSet(verbose);
         return options;
@@ -269,8 +284,11 @@ namespace Aq::Server
             return ExitUsage;
         }
         const ServeOptions &options = *parsed;
+        installLogFormat(options.logFormat);
         if (options.verbose)
             QLoggingCategory::setFilterRules(u"aq.*.debug=true"_s);
+        // One entry a request: with JSON logs (Cloud Logging's httpRequest), or with --verbose.
+        setAccessLogEnabled(options.logFormat == LogFormat::Json || options.verbose);
         const QString program = QCoreApplication::applicationName();
         const bool hostsLocalCloud = options.profile.usesLocal();
 
@@ -319,7 +337,32 @@ namespace Aq::Server
         std::optional<LocalCloudRoute> localCloudRoute;
         if (cloudHost)
             localCloudRoute.emplace(cloudHost->cloud());
-        server->setHandler([localCloudRoute, api](const HttpRequest &request, HttpResponder responder) {
+        if (!options.tlsCertificateFile.isEmpty()) {
+            if (Status tls = server->setTls(options.tlsCertificateFile, options.tlsKeyFile); !tls) {
+                fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(tls.error().message));
+                delete server;
+                return ExitUsage;
+            }
+        }
+        HttpServerHooks hooks;
+        if (options.cors.isEnabled())
+            hooks.decorateResponse = [cors = options.cors](const HttpRequest &request, HttpHeaders &headers) { cors.decorate(request, headers); };
+        if (isAccessLogEnabled()) {
+            hooks.exchangeFinished = [](const HttpExchange &exchange) {
+                logAccess({exchange.method, exchange.target, exchange.status, exchange.responseBytes, exchange.requestBytes, exchange.userAgent,
+                           exchange.referer, exchange.peer, exchange.latencySeconds, exchange.protocol});
+            };
+        }
+        server->setHooks(std::move(hooks));
+        server->setHandler([localCloudRoute, api, access = options.access, cors = options.cors](const HttpRequest &request, HttpResponder responder) {
+            if (cors.isPreflight(request)) {
+                responder.send(cors.preflightResponse(request));
+                return;
+            }
+            if (Status allowed = authorize(access, request); !allowed) {
+                responder.send(accessDeniedResponse(allowed.error()));
+                return;
+            }
             if (localCloudRoute && LocalCloudRoute::matches(request.path())) {
                 localCloudRoute->handle(request, std::move(responder));
                 return;
@@ -350,7 +393,7 @@ namespace Aq::Server
             return ExitFailure;
         }
         const QString hostText = options.host.protocol() == QAbstractSocket::IPv6Protocol ? u"[%1]"_s.arg(options.host.toString()) : options.host.toString();
-        const QUrl endpoint(u"http://%1:%2"_s.arg(hostText).arg(server->serverPort()));
+        const QUrl endpoint(u"%1://%2:%3"_s.arg(server->isTlsEnabled() ? u"https"_s : u"http"_s, hostText).arg(server->serverPort()));
         if (lock) {
             if (Status s = lock->setEndpoint(endpoint); !s)
                 qCWarning(lcServe) << s.error().message;

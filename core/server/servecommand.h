@@ -9,6 +9,9 @@
 #include "core/config/profile.h"
 #include "core/localcloud/localstore.h"
 #include "core/pipeline/ingestsettings.h"
+#include "core/server/access/authorization.h"
+#include "core/server/access/corspolicy.h"
+#include "core/server/access/logformat.h"
 
 namespace Aq::Server
 {
@@ -32,6 +35,11 @@ namespace Aq::Server
         LocalCloud::Durability durability = LocalCloud::Durability::Process;
         qint64 dedupWindowMicros = 10LL * 60 * 1000000;
         std::chrono::milliseconds cacheTtl {1000};
+        AccessPolicy access;        // API keys and --public-probes
+        CorsPolicy cors;
+        QString tlsCertificateFile;
+        QString tlsKeyFile;
+        LogFormat logFormat = LogFormat::Text;
         bool ingest = true;
         bool verbose = false;
     };

@@ -35,7 +35,7 @@ public:
         m_process.start(binary, arguments + extra);
         if (!m_process.waitForStarted(10000))
             return false;
-        static const QRegularExpression pattern(QStringLiteral("serving the local cloud on (http://\\S+)"));
+        static const QRegularExpression pattern(QStringLiteral("serving the local cloud on (https?://\\S+)"));
         QElapsedTimer timer;
         timer.start();
         while (timer.elapsed() < 20000) {

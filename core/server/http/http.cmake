@@ -15,6 +15,7 @@ set(AQ_HTTP_SOURCES
     ${AQ_HTTP_PARSER_SOURCES}
     ${CMAKE_CURRENT_LIST_DIR}/httpconnection.cpp
     ${CMAKE_CURRENT_LIST_DIR}/httpconnection.h
+    ${CMAKE_CURRENT_LIST_DIR}/httpexchange.h
     ${CMAKE_CURRENT_LIST_DIR}/httplogging.cpp
     ${CMAKE_CURRENT_LIST_DIR}/httplogging.h
     ${CMAKE_CURRENT_LIST_DIR}/httpresponder.cpp

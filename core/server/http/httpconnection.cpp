@@ -93,11 +93,12 @@ namespace Aq::Server
     }
 
     HttpConnection::HttpConnection(QTcpSocket *socket, const HttpServerLimits &limits, const HttpHandler *handler,
-                                   Mode mode, QObject *parent)
+                                   const HttpServerHooks *hooks, Mode mode, QObject *parent)
         : QObject {parent}
         , m_socket {socket}
         , m_sslSocket {qobject_cast<QSslSocket *>(socket)}
         , m_handler {handler}
+        , m_hooks {hooks}
         , m_mode {mode}
         , m_parser {limits}
     {
@@ -290,6 +291,7 @@ namespace Aq::Server
         m_http10 = (request.httpMinorVersion() == 0);
         m_phase = Phase::Dispatched;
         m_current = std::make_shared<HttpResponderState>(this, m_parser.limits().outputLowWaterMark);
+        beginExchange(request);
 
         const HttpResponder responder(m_current);
         if (!m_handler || !*m_handler) {
@@ -321,6 +323,8 @@ namespace Aq::Server
         const bool writeBody = !noBody && !m_headRequest && !body.isEmpty();
         const bool inlineBody = writeBody && (body.size() <= INLINE_BODY_LIMIT);
 
+        m_exchange.status = status;
+        m_exchange.responseBytes = writeBody ? body.size() : 0;
         QByteArray out = buildHead(status, response.contentType(), response.headers(), noBody ? Framing::None : Framing::Length,
                                    body.size(), closeAfter, inlineBody ? body.size() : 0);
         if (inlineBody)
@@ -342,6 +346,7 @@ namespace Aq::Server
         m_streamChunked = !m_http10 && !hasNoBody(statusCode);
         m_closeAfterStream = !m_keepAlive || (!m_streamChunked && !m_streamHeadOnly) || hasCloseToken(headers.valueView("Connection"));
         const Framing framing = m_streamChunked ? Framing::Chunked : Framing::None;
+        m_exchange.status = statusCode;
         write(buildHead(statusCode, contentType, headers, framing, 0, m_closeAfterStream, 0));
         updateResponderBytes();
         flushOutput();
@@ -354,6 +359,7 @@ namespace Aq::Server
         if (m_closed || (m_phase != Phase::Streaming))
             return;
         if (!m_streamHeadOnly) {
+            m_exchange.responseBytes += data.size();
             if (m_streamChunked) {
                 QByteArray sizeLine;
                 sizeLine.reserve(20);
@@ -401,6 +407,7 @@ namespace Aq::Server
 
     void HttpConnection::completeResponse(bool closeAfter)
     {
+        finishExchange(true);
         if (auto state = std::move(m_current))
             state->detach(HttpResponderState::Detach::Completed);
         if (m_closed)
@@ -421,12 +428,17 @@ namespace Aq::Server
     {
         if (m_closed)
             return;
+        if (!m_exchangeOpen)
+            beginExchange(m_parser.request());   // what the parser had of the request when it gave up
+        m_exchange.status = statusCode;
         const HttpResponse response = errorResponse(statusCode, message);
         const QByteArray &body = response.body();
+        m_exchange.responseBytes = body.size();
         QByteArray out = buildHead(statusCode, response.contentType(), response.headers(), Framing::Length, body.size(),
                                    true, body.size());
         out.append(body);
         write(out);
+        finishExchange(true);
         if (auto state = std::move(m_current))
             state->detach(HttpResponderState::Detach::Completed);
         beginClose(CloseMode::AfterError);
@@ -490,9 +502,38 @@ namespace Aq::Server
             return;
         m_closed = true;
         m_phase = Phase::Closing;
+        finishExchange(false);
         if (auto state = std::move(m_current))
             state->detach(HttpResponderState::Detach::ClientGone);
         emit closed(this);
+    }
+
+    void HttpConnection::beginExchange(const HttpRequest &request)
+    {
+        m_exchangeOpen = true;
+        m_exchangeStartedAt = monotonicMs();
+        m_exchangeRequest = request;
+        m_exchangeRequest.setBody({});
+        m_exchange = {};
+        m_exchange.method = request.method();
+        m_exchange.target = request.target();
+        m_exchange.userAgent = request.header("User-Agent");
+        m_exchange.referer = request.header("Referer");
+        m_exchange.protocol = "HTTP/" + QByteArray::number(request.httpMajorVersion()) + '.' + QByteArray::number(request.httpMinorVersion());
+        m_exchange.peer = m_peerAddress;
+        m_exchange.requestBytes = request.body().size();
+    }
+
+    void HttpConnection::finishExchange(bool completed)
+    {
+        if (!m_exchangeOpen)
+            return;
+        m_exchangeOpen = false;
+        if (!m_hooks || !m_hooks->exchangeFinished)
+            return;
+        m_exchange.completed = completed;
+        m_exchange.latencySeconds = double(monotonicMs() - m_exchangeStartedAt) / 1000.0;
+        m_hooks->exchangeFinished(m_exchange);
     }
 
     void HttpConnection::checkTimeouts(qint64 nowMs)
@@ -529,10 +570,17 @@ namespace Aq::Server
         }
     }
 
-    QByteArray HttpConnection::buildHead(int statusCode, const QByteArray &contentType, const HttpHeaders &headers,
+    QByteArray HttpConnection::buildHead(int statusCode, const QByteArray &contentType, const HttpHeaders &givenHeaders,
                                          Framing framing, qint64 contentLength, bool closeAfter,
                                          qsizetype extraCapacity) const
     {
+        HttpHeaders decorated;
+        const bool decorate = m_hooks && m_hooks->decorateResponse && m_exchangeOpen;
+        if (decorate) {
+            decorated = givenHeaders;
+            m_hooks->decorateResponse(m_exchangeRequest, decorated);
+        }
+        const HttpHeaders &headers = decorate ? decorated : givenHeaders;
         const char *reason = http_status_str(http_status(statusCode));
         if (reason[0] == '<')
             reason = "Unknown";   // http-parser's "<unknown>" for codes it has no name for

@@ -5,6 +5,7 @@
 #include <QHostAddress>
 #include <QObject>
 
+#include "core/server/http/httpexchange.h"
 #include "core/server/http/httpheaders.h"
 #include "core/server/http/httprequestparser.h"
 #include "core/server/http/httpresponder.h"
@@ -35,8 +36,8 @@ namespace Aq::Server
             RejectOverCapacity,   // answer 503 at once and close: the server holds its maximum of connections
         };
 
-        HttpConnection(QTcpSocket *socket, const HttpServerLimits &limits, const HttpHandler *handler, Mode mode,
-                       QObject *parent);
+        HttpConnection(QTcpSocket *socket, const HttpServerLimits &limits, const HttpHandler *handler,
+                       const HttpServerHooks *hooks, Mode mode, QObject *parent);
         ~HttpConnection() override;
 
         Mode mode() const;
@@ -97,6 +98,8 @@ namespace Aq::Server
         void finishClose();
         void discardInput();
         void teardown();
+        void beginExchange(const HttpRequest &request);
+        void finishExchange(bool completed);
 
         QByteArray buildHead(int statusCode, const QByteArray &contentType, const HttpHeaders &headers, Framing framing,
                              qint64 contentLength, bool closeAfter, qsizetype extraCapacity) const;
@@ -108,6 +111,7 @@ namespace Aq::Server
         QTcpSocket *m_socket;
         QSslSocket *m_sslSocket;
         const HttpHandler *m_handler;
+        const HttpServerHooks *m_hooks;
         const Mode m_mode;
         HttpRequestParser m_parser;
         QHostAddress m_peerAddress;
@@ -131,6 +135,11 @@ namespace Aq::Server
         bool m_lingerRequested = false;
         bool m_lingering = false;
         bool m_closed = false;
+
+        HttpRequest m_exchangeRequest;      // the head of the request being answered (for hooks)
+        HttpExchange m_exchange;
+        qint64 m_exchangeStartedAt = 0;
+        bool m_exchangeOpen = false;
 
         qint64 m_requestStartedAt = 0;
         qint64 m_idleSince = 0;

@@ -54,6 +54,11 @@ namespace Aq::Server
         m_handler = std::move(handler);
     }
 
+    void HttpServer::setHooks(HttpServerHooks hooks)
+    {
+        m_hooks = std::move(hooks);
+    }
+
     void HttpServer::setLimits(const HttpServerLimits &limits)
     {
         m_limits = limits;
@@ -221,7 +226,7 @@ namespace Aq::Server
                 }
                 mode = HttpConnection::Mode::RejectOverCapacity;
             }
-            auto *connection = new HttpConnection(socket, m_limits, &m_handler, mode, this);
+            auto *connection = new HttpConnection(socket, m_limits, &m_handler, &m_hooks, mode, this);
             connect(connection, &HttpConnection::closed, this, &HttpServer::handleConnectionClosed);
             m_connections.append(connection);
             if (mode == HttpConnection::Mode::Serve)

@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include "core/common/result.h"
+#include "core/server/http/httpexchange.h"
 #include "core/server/http/httpresponder.h"
 #include "core/server/http/httpserverlimits.h"
 
@@ -39,6 +40,7 @@ namespace Aq::Server
         ~HttpServer() override;
 
         void setHandler(HttpHandler handler);
+        void setHooks(HttpServerHooks hooks);
         // Applies to connections accepted afterwards.
         void setLimits(const HttpServerLimits &limits);
         const HttpServerLimits &limits() const;
@@ -70,6 +72,7 @@ namespace Aq::Server
 
         HttpServerLimits m_limits;
         HttpHandler m_handler;
+        HttpServerHooks m_hooks;
         QTcpServer *m_listener = nullptr;
         QSslConfiguration m_tlsConfiguration;
         bool m_tlsEnabled = false;
