@@ -1,0 +1,2 @@
+# The dashboard page: live ingest charts. Sets AQ_UI_DASHBOARD_SOURCES.
+set(AQ_UI_DASHBOARD_SOURCES)
