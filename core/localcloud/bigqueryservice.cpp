@@ -367,6 +367,11 @@ namespace Aq::LocalCloud
             for (const QJsonValue &v : clustering)
                 columns += (columns.isEmpty() ? "" : ", ") + quoted(v.toString());
             sql += "CREATE INDEX " + table.sqliteName() + "_clustering ON " + table.sqliteName() + '(' + columns + ");";
+            // The later clustering columns alone too (the composite serves only filters that start with the first):
+            // Aqueduct clusters by event_type, then the key column, which /api/v1/{id} looks rows up by.
+            for (qsizetype i = 1; i < clustering.size(); ++i)
+                sql += "CREATE INDEX " + table.sqliteName() + "_clustering_" + QByteArray::number(i) + " ON " + table.sqliteName() + '(' +
+                       quoted(clustering[i].toString()) + ");";
         }
         return m_db.exec(sql);
     }

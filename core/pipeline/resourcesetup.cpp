@@ -175,6 +175,10 @@ namespace Aq::Pipeline
             tableOptions.timePartitioningField = u"timestamp"_s;
             if (settings.schema.field(u"event_type"_s))
                 tableOptions.clusteringFields = {u"event_type"_s};
+            // Then the key column: rows are looked up by it (/api/v1/{id}), and BigQuery prunes blocks with it.
+            const QString key = settings.conversion.keyColumn;
+            if (settings.schema.field(key) && key != u"event_type"_s)
+                tableOptions.clusteringFields.append(key);
         }
         steps->append(tableStep(settings.table, settings.schema, tableOptions));
         steps->append(tableStep(settings.errorTable, RowConverter::errorTableSchema(), {}));
