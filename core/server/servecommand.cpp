@@ -25,6 +25,7 @@
 #include "core/server/api/operatorapi.h"
 #include "core/server/api/servestate.h"
 #include "core/server/localcloudroute.h"
+#include "core/server/servehost.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -34,32 +35,9 @@ namespace Aq::Server
 {
     namespace
     {
-        // Pub/Sub's own request limit: the largest body any route or the local cloud takes.
-        constexpr qint64 MaxRequestBodyBytes = 10 * 1024 * 1024;
-        // After draining, how long requests still in flight (a /data export, a long pull) may take.
-        constexpr int RequestDrainMs = 1500;
-
         QString environment(const char *name)
         {
             return qEnvironmentVariable(name);
-        }
-
-        // Stops accepting connections, waits (at most RequestDrainMs) for the requests being answered, then quits
-        // the main loop.
-        void finishRequestsAndQuit(HttpServer *server)
-        {
-            QMetaObject::invokeMethod(server, [server] {
-                server->close();
-                auto *timer = new QTimer(server);
-                const qint64 deadline = QDateTime::currentMSecsSinceEpoch() + RequestDrainMs;
-                QObject::connect(timer, &QTimer::timeout, server, [server, timer, deadline] {
-                    if (server->busyConnectionCount() > 0 && QDateTime::currentMSecsSinceEpoch() < deadline)
-                        return;
-                    timer->stop();
-                    QMetaObject::invokeMethod(QCoreApplication::instance(), [] { QCoreApplication::quit(); }, Qt::QueuedConnection);
-                });
-                timer->start(20);
-            }, Qt::QueuedConnection);
         }
     }
 
@@ -290,159 +268,38 @@ namespace Aq::Server
         // One entry a request: with JSON logs (Cloud Logging's httpRequest), or with --verbose.
         setAccessLogEnabled(options.logFormat == LogFormat::Json || options.verbose);
         const QString program = QCoreApplication::applicationName();
-        const bool hostsLocalCloud = options.profile.usesLocal();
 
-        // The local cloud, when a service is on the local backend: this process owns the data folder.
-        std::unique_ptr<LocalCloud::DataFolderLock> lock;
-        std::unique_ptr<LocalCloud::LocalCloudHost> cloudHost;
-        if (hostsLocalCloud) {
-            Result<std::unique_ptr<LocalCloud::DataFolderLock>> acquired = LocalCloud::DataFolderLock::acquire(options.dataDir);
-            if (!acquired) {
-                fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(acquired.error().message));
-                return ExitFolderOwned;
-            }
-            lock = std::move(*acquired);
-            LocalCloud::LocalCloudOptions cloudOptions;
-            cloudOptions.dataDir = options.dataDir;
-            cloudOptions.durability = options.durability;
-            cloudOptions.dedupWindowMicros = options.dedupWindowMicros;
-            cloudHost = std::make_unique<LocalCloud::LocalCloudHost>(cloudOptions);
-            if (Status s = cloudHost->start(); !s) {
-                fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(s.error().message));
-                return ExitFailure;
-            }
+        ServeHost host(options);
+        if (const std::optional<ServeHost::StartFailure> failure = host.start()) {
+            fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(failure->message));
+            return failure->exitCode;
         }
-
-        raiseOpenFileLimit();
-        // Large (its rings hold hours of points): on the heap. Written by the pipeline, read by the API.
-        const auto metrics = std::make_unique<Metrics::PipelineMetrics>();
-        std::unique_ptr<LocalCloud::LocalBackend> localBackend;
-        if (cloudHost)
-            localBackend = std::make_unique<LocalCloud::LocalBackend>(cloudHost->cloud());
-        ServeState state;
-        state.setIngestEnabled(options.ingest);
-
-        QThread httpThread;
-        httpThread.setObjectName(u"http"_s);
-        auto *server = new HttpServer;
-        HttpServerLimits limits;
-        limits.maxBodyBytes = MaxRequestBodyBytes;
-        server->setLimits(limits);
-        OperatorApiSettings apiSettings;
-        apiSettings.profile = options.profile;
-        apiSettings.schema = options.ingestSettings.schema;
-        apiSettings.conversion = options.ingestSettings.conversion;
-        apiSettings.cacheTtl = options.cacheTtl;
-        auto *api = new OperatorApi(apiSettings, localBackend.get(), metrics.get(), &state, server);
-        std::optional<LocalCloudRoute> localCloudRoute;
-        if (cloudHost)
-            localCloudRoute.emplace(cloudHost->cloud());
-        if (!options.tlsCertificateFile.isEmpty()) {
-            if (Status tls = server->setTls(options.tlsCertificateFile, options.tlsKeyFile); !tls) {
-                fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(tls.error().message));
-                delete server;
-                return ExitUsage;
-            }
-        }
-        HttpServerHooks hooks;
-        if (options.cors.isEnabled())
-            hooks.decorateResponse = [cors = options.cors](const HttpRequest &request, HttpHeaders &headers) { cors.decorate(request, headers); };
-        if (isAccessLogEnabled()) {
-            hooks.exchangeFinished = [](const HttpExchange &exchange) {
-                logAccess({exchange.method, exchange.target, exchange.status, exchange.responseBytes, exchange.requestBytes, exchange.userAgent,
-                           exchange.referer, exchange.peer, exchange.latencySeconds, exchange.protocol});
-            };
-        }
-        server->setHooks(std::move(hooks));
-        server->setHandler([localCloudRoute, api, access = options.access, cors = options.cors](const HttpRequest &request, HttpResponder responder) {
-            if (cors.isPreflight(request)) {
-                responder.send(cors.preflightResponse(request));
-                return;
-            }
-            if (Status allowed = authorize(access, request); !allowed) {
-                responder.send(accessDeniedResponse(allowed.error()));
-                return;
-            }
-            if (localCloudRoute && LocalCloudRoute::matches(request.path())) {
-                localCloudRoute->handle(request, std::move(responder));
-                return;
-            }
-            if (api->handle(request, responder))
-                return;
-            responder.send(HttpResponse::fromError(ApiError::notFound(u"No route for %1 %2; see /openapi.json."_s.arg(QString::fromLatin1(request.method()), request.path().left(256)))));
-        });
-        server->moveToThread(&httpThread);
-        QObject::connect(&httpThread, &QThread::finished, server, &QObject::deleteLater);
-        httpThread.start();
-        bool listening = false;
-        QString listenError;
-        QMetaObject::invokeMethod(server, [&] {
-            listening = server->listen(options.host, options.port);
-            listenError = server->errorString();
-            if (listening)
-                api->start();
-        }, Qt::BlockingQueuedConnection);
-        const auto stopHttp = [&httpThread] {
-            httpThread.quit();
-            httpThread.wait();
-        };
-        if (!listening) {
-            fprintf(stderr, "%s: cannot listen on %s:%u: %s\n", qPrintable(program), qPrintable(options.host.toString()), unsigned(options.port),
-                    qPrintable(listenError));
-            stopHttp();
-            return ExitFailure;
-        }
-        const QString hostText = options.host.protocol() == QAbstractSocket::IPv6Protocol ? u"[%1]"_s.arg(options.host.toString()) : options.host.toString();
-        const QUrl endpoint(u"%1://%2:%3"_s.arg(server->isTlsEnabled() ? u"https"_s : u"http"_s, hostText).arg(server->serverPort()));
-        if (lock) {
-            if (Status s = lock->setEndpoint(endpoint); !s)
-                qCWarning(lcServe) << s.error().message;
-            fprintf(stderr, "%s: serving the local cloud on %s (data folder %s)\n", qPrintable(program), qPrintable(endpoint.toString()),
+        if (host.hostsLocalCloud())
+            fprintf(stderr, "%s: serving the local cloud on %s (data folder %s)\n", qPrintable(program), qPrintable(host.endpoint().toString()),
                     qPrintable(QDir::toNativeSeparators(options.dataDir)));
-        } else {
-            fprintf(stderr, "%s: serving on %s\n", qPrintable(program), qPrintable(endpoint.toString()));
-        }
+        else
+            fprintf(stderr, "%s: serving on %s\n", qPrintable(program), qPrintable(host.endpoint().toString()));
         fflush(stderr);
 
-        // The ingest pipeline, on its own thread, reaching this process's local cloud in-process.
-        std::unique_ptr<Pipeline::PipelineRunner> pipeline;
         int exitCode = ExitOk;
-        if (options.ingest) {
-            pipeline = std::make_unique<Pipeline::PipelineRunner>(options.profile, options.ingestSettings, localBackend.get(), metrics.get());
-            QObject::connect(pipeline.get(), &Pipeline::PipelineRunner::started, QCoreApplication::instance(), [&] {
-                state.setPipelineRunning(true);
-                fprintf(stderr, "%s: ingesting subscription %s into table %s.%s (%s)\n", qPrintable(program), qPrintable(options.ingestSettings.subscription),
-                        qPrintable(options.ingestSettings.dataset), qPrintable(options.ingestSettings.table), qPrintable(pipeline->description()));
-                fflush(stderr);
-            });
-            QObject::connect(pipeline.get(), &Pipeline::PipelineRunner::startFailed, QCoreApplication::instance(), [&](const QString &message) {
-                fprintf(stderr, "%s: the ingest pipeline cannot start: %s\n", qPrintable(program), qPrintable(message));
-                exitCode = ExitFailure;
-                QCoreApplication::quit();
-            });
-            QObject::connect(pipeline.get(), &Pipeline::PipelineRunner::stopped, QCoreApplication::instance(), [&] {
-                state.setPipelineRunning(false);
-                finishRequestsAndQuit(server);
-            });
-            pipeline->start();
-        }
+        QObject::connect(&host, &ServeHost::pipelineStarted, &host, [&](const QString &description) {
+            fprintf(stderr, "%s: ingesting subscription %s into table %s.%s (%s)\n", qPrintable(program), qPrintable(options.ingestSettings.subscription),
+                    qPrintable(options.ingestSettings.dataset), qPrintable(options.ingestSettings.table), qPrintable(description));
+            fflush(stderr);
+        });
+        QObject::connect(&host, &ServeHost::pipelineFailed, &host, [&](const QString &message) {
+            fprintf(stderr, "%s: the ingest pipeline cannot start: %s\n", qPrintable(program), qPrintable(message));
+            exitCode = ExitFailure;
+            QCoreApplication::quit();
+        });
+        QObject::connect(&host, &ServeHost::finished, &host, [] { QCoreApplication::quit(); });
 
         UnixSignalWatcher signalWatcher;
-        QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, QCoreApplication::instance(), [&](int signalNumber) {
+        QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &host, [&](int signalNumber) {
             qCInfo(lcServe) << "signal" << signalNumber << "received: draining and shutting down";
-            // /readyz turns false at once, so a load balancer stops sending; the pipeline stops pulling, finishes and
-            // acknowledges what it holds; then requests in flight finish and the loop quits.
-            state.setDraining();
-            if (pipeline)
-                pipeline->stop();
-            else
-                finishRequestsAndQuit(server);
+            host.drain();
         });
         const int loopCode = QCoreApplication::exec();
-        pipeline.reset();
-        stopHttp();
-        if (cloudHost)
-            cloudHost->stop();
         return loopCode != 0 ? ExitFailure : exitCode;
     }
 }
