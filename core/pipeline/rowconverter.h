@@ -53,6 +53,7 @@ namespace Aq::Pipeline
 
         const BigQuery::TableSchema &schema() const { return m_schema; }
         bool isDefaultSchema() const { return m_defaultSchema; }
+        const RowConverterOptions &options() const { return m_options; }
         // The design's default events table.
         static BigQuery::TableSchema defaultSchema();
         // The Dataflow template's <table>_error_records schema.
