@@ -1,0 +1,131 @@
+#include "ui/connection/connectionpage.h"
+
+#include <memory>
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
+#include <QVBoxLayout>
+
+#include "core/bigquery/bigqueryclient.h"
+#include "core/config/profile.h"
+#include "core/pubsub/pubsubclient.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Aq::Ui
+{
+    namespace
+    {
+        QLabel *selectable(const QString &text, QWidget *parent)
+        {
+            auto *label = new QLabel(text, parent);
+            label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+            label->setWordWrap(true);
+            return label;
+        }
+    }
+
+    ConnectionPage::ConnectionPage(const ConsoleContext &context, QWidget *parent)
+        : QWidget(parent)
+        , m_context {context}
+        , m_result {new QLabel(this)}
+        , m_test {new QPushButton(tr("Test connection"), this)}
+        , m_timeZone {new QComboBox(this)}
+    {
+        const Config::Profile &profile = context.profile;
+        auto *backend = new QGroupBox(tr("Backend"), this);
+        auto *backendForm = new QFormLayout(backend);
+        backendForm->addRow(tr("Talks to"), selectable(context.backendDescription, backend));
+        backendForm->addRow(tr("Project"), selectable(profile.project, backend));
+        backendForm->addRow(tr("Pub/Sub"), selectable(Config::backendName(profile.pubsub.backend), backend));
+        backendForm->addRow(tr("BigQuery"), selectable(Config::backendName(profile.bigquery.backend), backend));
+        if (profile.usesLocal())
+            backendForm->addRow(tr("Data folder"), selectable(profile.dataDir, backend));
+        backendForm->addRow(tr("This console's endpoint"),
+                            selectable(tr("%1 — `aqueduct publish`, `aqueduct query`, gcloud and Google's clients reach the local cloud here")
+                                           .arg(context.endpoint.toString()),
+                                       backend));
+
+        auto *resources = new QGroupBox(tr("Resources"), this);
+        auto *resourceForm = new QFormLayout(resources);
+        const Pipeline::IngestSettings &ingest = context.ingest;
+        resourceForm->addRow(tr("Topic"), selectable(ingest.topic, resources));
+        resourceForm->addRow(tr("Subscription"), selectable(ingest.subscription, resources));
+        resourceForm->addRow(tr("Dead-letter topic"), selectable(ingest.deadLetterTopic, resources));
+        resourceForm->addRow(tr("Table"), selectable(u"%1.%2"_s.arg(ingest.dataset, ingest.table), resources));
+        resourceForm->addRow(tr("Error table"), selectable(u"%1.%2"_s.arg(ingest.dataset, ingest.errorTable), resources));
+        resourceForm->addRow(tr("Key column"), selectable(ingest.conversion.keyColumn, resources));
+
+        auto *display = new QGroupBox(tr("Display"), this);
+        auto *displayForm = new QFormLayout(display);
+        m_timeZone->addItem(tr("UTC"), true);
+        m_timeZone->addItem(tr("Local time"), false);
+        QSettings settings;
+        m_timeZone->setCurrentIndex(settings.value(u"Display/UTC"_s, true).toBool() ? 0 : 1);
+        displayForm->addRow(tr("Times in"), m_timeZone);
+        connect(m_timeZone, &QComboBox::currentIndexChanged, this, [this] {
+            const bool utc = m_timeZone->currentData().toBool();
+            QSettings().setValue(u"Display/UTC"_s, utc);
+            emit timeZoneChanged(utc);
+        });
+
+        m_result->setWordWrap(true);
+        m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        m_test->setEnabled(false);
+        m_test->setToolTip(tr("Check that the topic and the table answer (Ctrl+T)"));
+        m_test->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+        connect(m_test, &QPushButton::clicked, this, &ConnectionPage::testConnection);
+
+        auto *layout = new QVBoxLayout(this);
+        layout->addWidget(backend);
+        layout->addWidget(resources);
+        layout->addWidget(display);
+        layout->addWidget(m_test, 0, Qt::AlignLeft);
+        layout->addWidget(m_result);
+        layout->addStretch();
+    }
+
+    void ConnectionPage::setClients(PubSub::PubSubClient *pubsub, BigQuery::BigQueryClient *bigquery)
+    {
+        m_pubsub = pubsub;
+        m_bigquery = bigquery;
+        m_test->setEnabled(pubsub && bigquery);
+    }
+
+    void ConnectionPage::testConnection()
+    {
+        if (!m_pubsub || !m_bigquery)
+            return;
+        m_test->setEnabled(false);
+        m_result->setText(tr("Testing…"));
+        struct Outcome
+        {
+            int pending = 2;
+            QStringList problems;
+        };
+        auto outcome = std::make_shared<Outcome>();
+        const auto finish = [this, outcome] {
+            if (--outcome->pending > 0)
+                return;
+            m_test->setEnabled(true);
+            const bool ok = outcome->problems.isEmpty();
+            m_result->setText(ok ? u"<span style='color:#3c9a5f'>%1</span>"_s.arg(tr("Connected: the topic and the table answer."))
+                                 : u"<span style='color:#d9534f'>%1</span>"_s.arg(outcome->problems.join(u"<br>"_s).toHtmlEscaped()));
+            emit tested(ok);
+        };
+        m_pubsub->getTopic(m_context.ingest.topic, this, [outcome, finish](auto topic) {
+            if (!topic)
+                outcome->problems.append(QObject::tr("Pub/Sub: %1").arg(topic.error().message));
+            finish();
+        });
+        m_bigquery->getTable(m_context.ingest.dataset, m_context.ingest.table, this, [outcome, finish](auto table) {
+            if (!table)
+                outcome->problems.append(QObject::tr("BigQuery: %1").arg(table.error().message));
+            finish();
+        });
+    }
+}

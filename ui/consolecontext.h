@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QString>
+#include <QUrl>
+
+#include "core/config/profile.h"
+#include "core/pipeline/ingestsettings.h"
+
+namespace Aq::Config
+{
+    class LocalBackendAccess;
+}
+
+namespace Aq::Metrics
+{
+    class PipelineMetrics;
+}
+
+namespace Aq::Ui
+{
+    // What the console's window needs from the process that runs the pipeline (app/consolecommand): the profile
+    // and resource names, how to reach the local cloud in-process, the live metrics, and where other processes
+    // (aqueduct publish in a terminal) reach this console.
+    struct ConsoleContext
+    {
+        Config::Profile profile;
+        Pipeline::IngestSettings ingest;
+        Config::LocalBackendAccess *local = nullptr;       // null when no service is local
+        Metrics::PipelineMetrics *metrics = nullptr;          // the console's own publishes count here too
+        QUrl endpoint;
+        QString backendDescription;                        // "local cloud (data folder ...)", "Google Cloud, project p"
+    };
+}

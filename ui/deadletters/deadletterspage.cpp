@@ -1,0 +1,226 @@
+#include "ui/deadletters/deadletterspage.h"
+
+#include <memory>
+
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include "core/bigquery/bigqueryclient.h"
+#include "core/bigquery/cellformat.h"
+#include "core/pubsub/publisher.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Aq::Ui
+{
+    namespace
+    {
+        constexpr int MaxRows = 500;
+        enum Column
+        {
+            TimeColumn,
+            ReasonColumn,
+            PayloadColumn,
+            ColumnCount,
+        };
+    }
+
+    DeadLettersPage::DeadLettersPage(const Pipeline::RowConverter &converter, const QString &errorTableSql, QWidget *parent)
+        : QWidget(parent)
+        , m_converter {converter}
+        , m_errorTable {errorTableSql}
+        , m_table {new QTableWidget(0, ColumnCount, this)}
+        , m_payload {new QPlainTextEdit(this)}
+        , m_reason {new QLabel(this)}
+        , m_status {new QLabel(this)}
+        , m_redriveEdited {new QPushButton(tr("Redrive edited payload"), this)}
+        , m_redriveSelected {new QPushButton(tr("Redrive selected"), this)}
+        , m_redriveAll {new QPushButton(tr("Redrive all shown"), this)}
+    {
+        m_table->setHorizontalHeaderLabels({tr("Time (UTC)"), tr("Reason"), tr("Payload")});
+        m_table->horizontalHeader()->setSectionResizeMode(ReasonColumn, QHeaderView::Stretch);
+        m_table->horizontalHeader()->setSectionResizeMode(PayloadColumn, QHeaderView::Stretch);
+        m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+        m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+        m_table->verticalHeader()->hide();
+        m_table->setAlternatingRowColors(true);
+        m_payload->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        m_payload->setPlaceholderText(tr("Select a row to see and fix its payload."));
+        m_reason->setWordWrap(true);
+        m_status->setWordWrap(true);
+        // Long reasons wrap instead of widening the window.
+        m_reason->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        m_reason->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        m_redriveEdited->setToolTip(tr("Republish the payload as edited above (Ctrl+R)"));
+
+        auto *refresh = new QPushButton(tr("Refresh"), this);
+        refresh->setToolTip(tr("Reload the error table (F5)"));
+        auto *buttons = new QHBoxLayout;
+        buttons->addWidget(refresh);
+        buttons->addStretch();
+        buttons->addWidget(m_redriveEdited);
+        buttons->addWidget(m_redriveSelected);
+        buttons->addWidget(m_redriveAll);
+
+        auto *detail = new QWidget(this);
+        auto *detailLayout = new QVBoxLayout(detail);
+        detailLayout->setContentsMargins(0, 0, 0, 0);
+        detailLayout->addWidget(m_reason);
+        detailLayout->addWidget(m_payload);
+        auto *splitter = new QSplitter(Qt::Vertical, this);
+        splitter->addWidget(m_table);
+        splitter->addWidget(detail);
+        splitter->setStretchFactor(0, 3);
+        splitter->setStretchFactor(1, 2);
+
+        auto *layout = new QVBoxLayout(this);
+        layout->addLayout(buttons);
+        layout->addWidget(splitter, 1);
+        layout->addWidget(m_status);
+
+        connect(refresh, &QPushButton::clicked, this, &DeadLettersPage::refresh);
+        connect(new QShortcut(QKeySequence(Qt::Key_F5), this), &QShortcut::activated, this, &DeadLettersPage::refresh);
+        connect(m_table, &QTableWidget::itemSelectionChanged, this, &DeadLettersPage::showSelected);
+        connect(m_redriveEdited, &QPushButton::clicked, this, [this] { redrive(selectedRows().mid(0, 1), true); });
+        connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_R), this), &QShortcut::activated, this, [this] { redrive(selectedRows().mid(0, 1), true); });
+        connect(m_redriveSelected, &QPushButton::clicked, this, [this] { redrive(selectedRows(), false); });
+        connect(m_redriveAll, &QPushButton::clicked, this, [this] {
+            QList<int> all;
+            for (int row = 0; row < m_table->rowCount(); ++row)
+                all.append(row);
+            redrive(all, false);
+        });
+        showSelected();
+    }
+
+    void DeadLettersPage::setClients(BigQuery::BigQueryClient *bigquery, PubSub::Publisher *publisher)
+    {
+        m_bigquery = bigquery;
+        m_publisher = publisher;
+        refresh();
+    }
+
+    int DeadLettersPage::rowCount() const
+    {
+        return m_table->rowCount();
+    }
+
+    void DeadLettersPage::refresh()
+    {
+        if (!m_bigquery)
+            return;
+        const quint64 generation = ++m_generation;
+        BigQuery::QueryRequest request;
+        request.sql = u"SELECT `timestamp`, `errorMessage`, `payloadString` FROM %1 ORDER BY `timestamp` DESC LIMIT %2"_s.arg(m_errorTable).arg(MaxRows);
+        request.pageSize = MaxRows;
+        m_status->setText(tr("Loading…"));
+        m_bigquery->query(request, this, [this, generation](Result<BigQuery::QueryPage> page) {
+            if (generation != m_generation)
+                return;
+            if (!page) {
+                m_status->setText(tr("The error table cannot be read: %1").arg(page.error().message));
+                return;
+            }
+            m_table->setRowCount(int(page->rows.size()));
+            for (int r = 0; r < page->rows.size(); ++r) {
+                const QVariantList &row = page->rows[r];
+                for (int c = 0; c < ColumnCount; ++c) {
+                    const QString text = row.value(c).isNull() ? QString() : BigQuery::cellToText(page->fields[c], row.value(c));
+                    auto *item = new QTableWidgetItem(c == PayloadColumn ? text.left(300) : text);
+                    item->setData(Qt::UserRole, text);
+                    item->setToolTip(text.left(2000));
+                    m_table->setItem(r, c, item);
+                }
+            }
+            m_table->resizeColumnToContents(TimeColumn);
+            showSelected();
+            m_status->setText(tr("%n dead letter(s), newest first (at most %1 shown).", nullptr, int(page->rows.size())).arg(MaxRows));
+            emit refreshed(int(page->rows.size()));
+        });
+    }
+
+    QList<int> DeadLettersPage::selectedRows() const
+    {
+        QList<int> rows;
+        for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+            rows.append(index.row());
+        std::sort(rows.begin(), rows.end());
+        return rows;
+    }
+
+    void DeadLettersPage::showSelected()
+    {
+        const QList<int> rows = selectedRows();
+        m_redriveSelected->setEnabled(!rows.isEmpty());
+        m_redriveEdited->setEnabled(rows.size() == 1);
+        m_redriveAll->setEnabled(m_table->rowCount() > 0);
+        if (rows.size() != 1) {
+            m_payload->clear();
+            m_reason->clear();
+            return;
+        }
+        const QString payload = m_table->item(rows.first(), PayloadColumn)->data(Qt::UserRole).toString();
+        const QJsonDocument document = QJsonDocument::fromJson(payload.toUtf8());
+        m_payload->setPlainText(document.isNull() ? payload : QString::fromUtf8(document.toJson(QJsonDocument::Indented)));
+        m_reason->setText(tr("Why: %1").arg(m_table->item(rows.first(), ReasonColumn)->data(Qt::UserRole).toString()));
+    }
+
+    void DeadLettersPage::redrive(const QList<int> &rows, bool useEditor)
+    {
+        if (!m_publisher || rows.isEmpty())
+            return;
+        struct Tally
+        {
+            int pending = 0;
+            int published = 0;
+            int failed = 0;
+        };
+        auto tally = std::make_shared<Tally>();
+        QStringList refusals;
+        QList<QByteArray> payloads;
+        for (int row : rows) {
+            QByteArray payload = useEditor ? m_payload->toPlainText().toUtf8() : m_table->item(row, PayloadColumn)->data(Qt::UserRole).toString().toUtf8();
+            if (const QJsonDocument document = QJsonDocument::fromJson(payload); document.isObject())
+                payload = document.toJson(QJsonDocument::Compact);
+            if (Status valid = m_converter.validate(payload); !valid) {
+                refusals.append(tr("row %1: %2").arg(row + 1).arg(valid.error().message));
+                continue;
+            }
+            payloads.append(payload);
+        }
+        if (payloads.isEmpty()) {
+            m_status->setText(tr("Nothing redriven: %1").arg(refusals.join(u"; "_s)));
+            emit redriven(0, int(refusals.size()));
+            return;
+        }
+        tally->pending = int(payloads.size());
+        const int refused = int(refusals.size());
+        for (const QByteArray &payload : std::as_const(payloads)) {
+            PubSub::PubsubMessage message;
+            message.data = payload;
+            message.attributes.insert(u"aqueduct-redrive"_s, u"console"_s);
+            const auto done = [this, tally, refused](Result<QString> id) {
+                ++(id ? tally->published : tally->failed);
+                if (--tally->pending > 0)
+                    return;
+                m_status->setText(tr("Redriven: %1 published, %2 failed, %3 refused by the schema check.").arg(tally->published).arg(tally->failed).arg(refused));
+                emit redriven(tally->published, refused);
+            };
+            if (Status queued = m_publisher->publish(message, done); !queued)
+                done(queued.error());
+        }
+        m_publisher->flush();
+        if (!refusals.isEmpty())
+            m_reason->setText(tr("Refused by the schema check: %1").arg(refusals.join(u"; "_s)));
+    }
+}

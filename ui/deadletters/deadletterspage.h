@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QPointer>
+#include <QWidget>
+
+#include "core/pipeline/rowconverter.h"
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTableWidget;
+
+namespace Aq::BigQuery
+{
+    class BigQueryClient;
+}
+
+namespace Aq::PubSub
+{
+    class Publisher;
+}
+
+namespace Aq::Ui
+{
+    // Dead letters: the error table newest first with each row's reason; the selected payload in an editor; redrive
+    // (republish to the topic) the edited payload, the selected rows, or all shown, each checked against the table
+    // schema first.
+    class DeadLettersPage final : public QWidget
+    {
+        Q_OBJECT
+
+    public:
+        DeadLettersPage(const Pipeline::RowConverter &converter, const QString &errorTableSql, QWidget *parent = nullptr);
+
+        void setClients(BigQuery::BigQueryClient *bigquery, PubSub::Publisher *publisher);
+        void refresh();
+        int rowCount() const;
+        // Republishes these payloads; the reasons of those that fail the schema check, by row.
+        void redrive(const QList<int> &rows, bool useEditor);
+
+    Q_SIGNALS:
+        void refreshed(int rows);
+        void redriven(int published, int refused);
+
+    private:
+        void showSelected();
+        QList<int> selectedRows() const;
+
+        Pipeline::RowConverter m_converter;
+        QString m_errorTable;   // `project.dataset.table`
+        QPointer<BigQuery::BigQueryClient> m_bigquery;
+        QPointer<PubSub::Publisher> m_publisher;
+        QTableWidget *m_table;
+        QPlainTextEdit *m_payload;
+        QLabel *m_reason;
+        QLabel *m_status;
+        QPushButton *m_redriveEdited;
+        QPushButton *m_redriveSelected;
+        QPushButton *m_redriveAll;
+        quint64 m_generation = 0;
+    };
+}
