@@ -6,25 +6,10 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QLoggingCategory>
-#include <QStandardPaths>
-#include <QDateTime>
-#include <QThread>
-#include <QTimer>
 
 #include "core/common/timeutil.h"
 #include "core/common/unixsignalwatcher.h"
-#include "core/localcloud/datafolderlock.h"
-#include "core/localcloud/localbackend.h"
-#include "core/localcloud/localcloud.h"
-#include "core/metrics/pipelinemetrics.h"
-#include "core/pipeline/pipelinerunner.h"
-#include "core/server/http/httpresponse.h"
-#include "core/server/http/httpserver.h"
-#include "core/server/http/openfilelimit.h"
 #include "core/server/access/accesslog.h"
-#include "core/server/api/operatorapi.h"
-#include "core/server/api/servestate.h"
-#include "core/server/localcloudroute.h"
 #include "core/server/servehost.h"
 
 using namespace Qt::Literals::StringLiterals;
