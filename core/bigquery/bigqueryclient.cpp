@@ -8,6 +8,7 @@
 #include <QUuid>
 
 #include "core/bigquery/rowdecoder.h"
+#include "core/common/textencoding.h"
 #include "core/rest/replyerror.h"
 #include "core/rest/restclient.h"
 
@@ -57,20 +58,6 @@ namespace Aq::BigQuery
         }
 
         // A JSON string literal; insertIds are nearly always plain, so the common case copies.
-        void appendJsonString(QByteArray &out, const QString &text)
-        {
-            const QByteArray utf8 = text.toUtf8();
-            const bool plain = std::none_of(utf8.begin(), utf8.end(), [](char c) { return c == '"' || c == '\\' || uchar(c) < 0x20; });
-            if (plain) {
-                out += '"';
-                out += utf8;
-                out += '"';
-                return;
-            }
-            const QByteArray array = QJsonDocument(QJsonArray {text}).toJson(QJsonDocument::Compact);
-            out += array.mid(1, array.size() - 2);
-        }
-
         // Collects the outcome of an insertRows call's requests.
         class InsertLatch
         {
@@ -299,7 +286,7 @@ namespace Aq::BigQuery
             chunk.body += '{';
             if (!row.insertId.isEmpty()) {
                 chunk.body += "\"insertId\":";
-                appendJsonString(chunk.body, row.insertId);
+                Text::appendJsonString(row.insertId, chunk.body);
                 chunk.body += ',';
             } else {
                 chunk.allHaveInsertIds = false;

@@ -9,6 +9,7 @@
 
 #include "core/bigquery/cellformat.h"
 #include "core/bigquery/timestamp.h"
+#include "core/common/textencoding.h"
 #include "core/common/timeutil.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -17,46 +18,6 @@ namespace Aq::Ui
 {
     namespace
     {
-        void appendJsonString(const QString &text, QByteArray &out)
-        {
-            static const char HEX[] = "0123456789abcdef";
-            const QByteArray utf8 = text.toUtf8();
-            out.reserve(out.size() + utf8.size() + 2);
-            out += '"';
-            for (const char ch : utf8) {
-                const auto c = static_cast<unsigned char>(ch);
-                switch (c) {
-                case '"': out += "\\\""; break;
-                case '\\': out += "\\\\"; break;
-                case '\n': out += "\\n"; break;
-                case '\r': out += "\\r"; break;
-                case '\t': out += "\\t"; break;
-                case '\b': out += "\\b"; break;
-                case '\f': out += "\\f"; break;
-                default:
-                    if (c < 0x20) {
-                        out += "\\u00";
-                        out += HEX[c >> 4];
-                        out += HEX[c & 0xf];
-                    } else {
-                        out += ch;
-                    }
-                }
-            }
-            out += '"';
-        }
-
-        QByteArray jsonText(const QJsonValue &value, QJsonDocument::JsonFormat format)
-        {
-            if (value.isObject())
-                return QJsonDocument(value.toObject()).toJson(format);
-            if (value.isArray())
-                return QJsonDocument(value.toArray()).toJson(format);
-            // A scalar: serialise it inside an array and take the brackets off.
-            const QByteArray wrapped = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
-            return wrapped.mid(1, wrapped.size() - 2);
-        }
-
         void appendJsonValue(const QJsonValue &value, QByteArray &out)
         {
             switch (value.type()) {
@@ -68,28 +29,12 @@ namespace Aq::Ui
                 out += value.toBool() ? "true" : "false";
                 break;
             case QJsonValue::String:
-                appendJsonString(value.toString(), out);
+                Text::appendJsonString(value.toString(), out);
                 break;
             default:
-                out += jsonText(value, QJsonDocument::Compact);
+                out += Text::jsonText(value);
                 break;
             }
-        }
-
-        void appendCsvField(const QByteArray &utf8, QByteArray &out)
-        {
-            const bool quote = utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r');
-            if (!quote) {
-                out += utf8;
-                return;
-            }
-            out += '"';
-            for (char c : utf8) {
-                if (c == '"')
-                    out += '"';
-                out += c;
-            }
-            out += '"';
         }
 
         QString oneLine(QString text)
@@ -156,7 +101,7 @@ namespace Aq::Ui
         for (qsizetype i = 0; i < fields.size(); ++i) {
             if (i)
                 out += ',';
-            appendCsvField(fields[i].name.toUtf8(), out);
+            Text::appendCsvField(fields[i].name.toUtf8(), out);
         }
         return out + "\r\n";
     }
@@ -168,7 +113,7 @@ namespace Aq::Ui
                 out += ',';
             const QVariant &value = row.value(i);
             if (!value.isNull())
-                appendCsvField(BigQuery::cellToText(fields[i], value).toUtf8(), out);
+                Text::appendCsvField(BigQuery::cellToText(fields[i], value).toUtf8(), out);
         }
         out += "\r\n";
     }
@@ -179,7 +124,7 @@ namespace Aq::Ui
         for (qsizetype i = 0; i < fields.size(); ++i) {
             if (i)
                 out += ',';
-            appendJsonString(fields[i].name, out);
+            Text::appendJsonString(fields[i].name, out);
             out += ':';
             appendJsonValue(BigQuery::cellToJson(fields[i], row.value(i)), out);
         }
@@ -191,12 +136,12 @@ namespace Aq::Ui
         QByteArray out = "{\n";
         for (qsizetype i = 0; i < fields.size(); ++i) {
             out += "  ";
-            appendJsonString(fields[i].name, out);
+            Text::appendJsonString(fields[i].name, out);
             out += ": ";
             const QJsonValue value = BigQuery::cellToJson(fields[i], row.value(i));
             if (value.isObject() || value.isArray()) {
                 // QJsonDocument indents by 4: halve it, and shift it under the member.
-                const QList<QByteArray> lines = jsonText(value, QJsonDocument::Indented).trimmed().split('\n');
+                const QList<QByteArray> lines = Text::jsonText(value, true).trimmed().split('\n');
                 for (qsizetype l = 0; l < lines.size(); ++l) {
                     const QByteArray &line = lines[l];
                     qsizetype spaces = 0;

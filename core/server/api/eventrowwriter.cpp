@@ -1,11 +1,11 @@
 #include "core/server/api/eventrowwriter.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 #include "core/bigquery/cellformat.h"
 #include "core/bigquery/timestamp.h"
+#include "core/common/textencoding.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -29,33 +29,6 @@ namespace Aq::Server
         QString backticked(const QString &name)
         {
             return u'`' + name + u'`';
-        }
-
-        QByteArray compactJson(const QJsonValue &value)
-        {
-            if (value.isObject())
-                return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-            if (value.isArray())
-                return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-            // A scalar: serialise it inside an array and take the brackets off.
-            const QByteArray wrapped = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
-            return wrapped.mid(1, wrapped.size() - 2);
-        }
-
-        void appendCsvField(const QByteArray &utf8, QByteArray &out)
-        {
-            const bool quote = utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r');
-            if (!quote) {
-                out += utf8;
-                return;
-            }
-            out += '"';
-            for (char c : utf8) {
-                if (c == '"')
-                    out += '"';
-                out += c;
-            }
-            out += '"';
         }
     }
 
@@ -100,35 +73,6 @@ namespace Aq::Server
         return field && field->type == BigQuery::FieldType::Timestamp;
     }
 
-    void EventRowWriter::appendJsonString(const QString &text, QByteArray &out)
-    {
-        static const char HEX[] = "0123456789abcdef";
-        const QByteArray utf8 = text.toUtf8();
-        out.reserve(out.size() + utf8.size() + 2);
-        out += '"';
-        for (const char ch : utf8) {
-            const auto c = static_cast<unsigned char>(ch);
-            switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out += HEX[c >> 4];
-                    out += HEX[c & 0xf];
-                } else {
-                    out += ch;
-                }
-            }
-        }
-        out += '"';
-    }
-
     QString EventRowWriter::keyText(const QVariantList &row) const
     {
         const QVariant &value = row.value(m_key);
@@ -147,7 +91,7 @@ namespace Aq::Server
             const QVariant &value = row.value(m_eventData);
             if (value.isNull())
                 return QByteArrayLiteral("null");
-            return compactJson(BigQuery::cellToJson(m_fields[m_eventData], value));
+            return Text::jsonText(BigQuery::cellToJson(m_fields[m_eventData], value));
         }
         QJsonObject object;
         for (int column : m_otherColumns)
@@ -161,12 +105,12 @@ namespace Aq::Server
         if (row.value(m_key).isNull())
             out += "null";
         else
-            appendJsonString(keyText(row), out);
+            Text::appendJsonString(keyText(row), out);
         out += ",\"timestamp\":";
         if (row.value(m_timestamp).isNull())
             out += "null";
         else
-            appendJsonString(timestampText(row), out);
+            Text::appendJsonString(timestampText(row), out);
         out += ",\"event_data\":";
         out += eventDataJson(row);
         out += '}';
@@ -179,12 +123,12 @@ namespace Aq::Server
 
     void EventRowWriter::appendCsv(const QVariantList &row, QByteArray &out) const
     {
-        appendCsvField(keyText(row).toUtf8(), out);
+        Text::appendCsvField(keyText(row).toUtf8(), out);
         out += ',';
-        appendCsvField(timestampText(row).toUtf8(), out);
+        Text::appendCsvField(timestampText(row).toUtf8(), out);
         out += ',';
         const QByteArray data = m_eventData >= 0 && row.value(m_eventData).isNull() ? QByteArray() : eventDataJson(row);
-        appendCsvField(data, out);
+        Text::appendCsvField(data, out);
         out += "\r\n";
     }
 

@@ -39,8 +39,6 @@ namespace Aq::Server
         void appendCsv(const QVariantList &row, QByteArray &out) const;   // RFC 4180, CRLF
         EventSortKey sortKey(const QVariantList &row) const;
 
-        static void appendJsonString(const QString &text, QByteArray &out);
-
     private:
         QByteArray eventDataJson(const QVariantList &row) const;
         QString keyText(const QVariantList &row) const;
