@@ -15,6 +15,7 @@
 #include <QUrlQuery>
 
 #include "core/server/api/operatorapi.h"
+#include "tests/support/httptestreply.h"
 #include "tests/support/peerrequirement.h"
 #include "tests/support/servertestprocess.h"
 
@@ -22,33 +23,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace
 {
-    struct Reply
-    {
-        int status = 0;
-        QByteArray body;
-        QList<QNetworkReply::RawHeaderPair> headers;
-
-        QByteArray header(const QByteArray &name) const
-        {
-            for (const auto &[key, value] : headers) {
-                if (key.compare(name, Qt::CaseInsensitive) == 0)
-                    return value;
-            }
-            return {};
-        }
-        bool hasHeader(const QByteArray &name) const
-        {
-            for (const auto &pair : headers) {
-                if (pair.first.compare(name, Qt::CaseInsensitive) == 0)
-                    return true;
-            }
-            return false;
-        }
-        QJsonArray array() const { return QJsonDocument::fromJson(body).array(); }
-        QJsonObject object() const { return QJsonDocument::fromJson(body).object(); }
-        QString errorMessage() const { return object().value(u"error"_s).toObject().value(u"message"_s).toString(); }
-        QString errorStatus() const { return object().value(u"error"_s).toObject().value(u"status"_s).toString(); }
-    };
+    using Reply = HttpTestReply;
 
     QByteArray compact(const QJsonValue &value)
     {
@@ -137,12 +112,7 @@ private:
         QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
         QTimer::singleShot(60000, &loop, &QEventLoop::quit);
         loop.exec();
-        Reply result;
-        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        result.body = reply->readAll();
-        result.headers = reply->rawHeaderPairs();
-        reply->deleteLater();
-        return result;
+        return HttpTestReply::take(reply);
     }
 
     Reply get(const QString &target) { return call("GET", target); }

@@ -16,6 +16,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include "tests/support/httptestreply.h"
 #include "tests/support/peerrequirement.h"
 #include "tests/support/servertestprocess.h"
 
@@ -27,26 +28,7 @@ namespace
     const QByteArray ADMIN_KEY = "admin-key-0123456789abcdef";
     const QByteArray ORIGIN = "https://console.example.com";
 
-    struct Reply
-    {
-        int status = 0;
-        QByteArray body;
-        QNetworkReply::NetworkError error = QNetworkReply::NoError;
-        QList<QNetworkReply::RawHeaderPair> headers;
-
-        QByteArray header(const QByteArray &name) const
-        {
-            for (const auto &[key, value] : headers) {
-                if (key.compare(name, Qt::CaseInsensitive) == 0)
-                    return value;
-            }
-            return {};
-        }
-        QString errorStatus() const
-        {
-            return QJsonDocument::fromJson(body).object().value(u"error"_s).toObject().value(u"status"_s).toString();
-        }
-    };
+    using Reply = HttpTestReply;
 }
 
 class TestServeSecurity final : public QObject
@@ -75,13 +57,7 @@ private:
         QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
         QTimer::singleShot(30000, &loop, &QEventLoop::quit);
         loop.exec();
-        Reply result;
-        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        result.body = reply->readAll();
-        result.error = reply->error();
-        result.headers = reply->rawHeaderPairs();
-        reply->deleteLater();
-        return result;
+        return HttpTestReply::take(reply);
     }
 
 private slots:
