@@ -95,6 +95,11 @@ namespace Aq::LocalCloud
             std::optional<ApiError> error;
             TranslatedQuery query;
             qint64 totalRows = 0;
+            // Rows from 0, read by the job's own run, for the response that asked for them (jobs.query's first
+            // page); dropped once sent.
+            std::optional<RowPage> firstPage;
+            qint64 firstPageRows = 0;
+            RowCodec::TimestampFormat firstPageFormat = RowCodec::TimestampFormat::FloatSeconds;
             bool dryRun = false;
             qint64 creationTime = 0;    // ms
             qint64 startTime = 0;
@@ -118,10 +123,15 @@ namespace Aq::LocalCloud
         const Table *findTable(const QString &project, const QString &dataset, const QString &table) const;
         QJsonObject tableResource(const Table &table) const;
         Status createSqliteTable(const Table &table);
-        Result<Job *> startJob(const QString &project, const QString &jobId, const QString &location, const QJsonObject &queryConfig, bool dryRun);
+        // CREATE INDEX IF NOT EXISTS on (first clustering column, partition column); empty when there is none.
+        static QByteArray clusteringPartitionIndex(const Table &table);
+        // The job's one run reads its first `firstPageRows` rows and counts the result (totalRows).
+        Result<Job *> startJob(const QString &project, const QString &jobId, const QString &location, const QJsonObject &queryConfig, bool dryRun,
+                               qint64 firstPageRows = 0, RowCodec::TimestampFormat format = RowCodec::TimestampFormat::FloatSeconds);
         void finishJob(Job &job, std::optional<ApiError> error, qint64 totalRows);
         void whenJobDone(Job &job, int timeoutMs, std::function<void()> callback);
         QJsonObject jobResource(const Job &job) const;
+        static PageRequest pageRequest(const Job &job, qint64 offset, qint64 maxRows, RowCodec::TimestampFormat format);
         void respondWithPage(Job &job, const QString &kind, qint64 offset, qint64 maxRows, RowCodec::TimestampFormat format, LocalResponder respond);
         Job *findJob(const QString &project, const QString &jobId);
         void storePendingInserts();

@@ -14,6 +14,9 @@ namespace Aq::LocalCloud
 {
     namespace
     {
+        // Rows a count steps through before it runs COUNT(*) instead: about a millisecond of stepping.
+        constexpr qint64 CountByStepping = 5000;
+
         Result<SqliteDatabase *> readerFor(const QString &dataDir)
         {
             // pool threads live as long as the pool, so their connections do too
@@ -92,7 +95,8 @@ namespace Aq::LocalCloud
         SqliteStatement *st = *select;
         for (int i = 0; i < n; ++i)
             st->bind(i + 1, request.bindings[i]);
-        st->bind(n + 1, request.maxRows + 1);
+        // Counting goes on stepping past the page (see below), so the statement is not cut after it.
+        st->bind(n + 1, request.countTotal ? -1 : request.maxRows + 1);
         st->bind(n + 2, request.offset);
         JsonWriter writer(64 * 1024);
         writer.raw("[");
@@ -115,14 +119,25 @@ namespace Aq::LocalCloud
                 page.lastSeq = st->int64(columns);
             ++page.rowCount;
         }
+        // The rows after the page, counted by stepping on through the same statement: a query with a LIMIT (a
+        // page of the Rows page, a jump's window) ends within a few rows, where running it again under COUNT(*)
+        // would sort it or skip its OFFSET a second time. A result that goes on past that is counted by COUNT(*),
+        // which SQLite answers from the smallest index without building rows.
+        qint64 rest = page.hasMore ? 1 : 0;
+        bool ended = !page.hasMore;
+        if (request.countTotal && page.hasMore) {
+            while (rest < CountByStepping && st->step())
+                ++rest;
+            ended = rest < CountByStepping && !st->hasError();
+        }
         const bool failed = st->hasError();
         st->reset();
         if (failed)
             return queryError(db);
         writer.raw("]");
         page.rowsJson = writer.take();
-        if (request.countTotal && !page.hasMore) {
-            page.totalRows = request.offset + page.rowCount;
+        if (request.countTotal && ended) {
+            page.totalRows = request.offset + page.rowCount + rest;
         } else if (request.countTotal) {
             Result<SqliteStatement *> count = db.prepare("SELECT COUNT(*) FROM (" + request.sql + ")");
             if (!count)
