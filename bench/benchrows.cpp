@@ -8,7 +8,7 @@
 //    pipeline creates it) with BigQueryClient::insertRows, 100,000 rows per call in requests of 10,000, 4 in
 //    flight. With --data-dir, a table that already holds --rows rows is reused.
 // 2. Time to first page (target, issue 5: under 200 ms): a new model on the client, until its first 40 rows are
-//    loaded (what the view shows), and until the COUNT(*) is known; --runs times, a new model each.
+//    loaded (what the view shows), and until the row count is known; --runs times, a new model each.
 // 3. A jump to row 500,000 (LIMIT/OFFSET), then the next page down (keyset from the page above), then a jump to
 //    the last rows; --runs times, each on a new model.
 // 4. data() over a viewport of 40 rows x 8 columns once its page is loaded: DisplayRole only, with the display

@@ -3,4 +3,6 @@ set(AQ_BIGQUERY_CLIENT_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/bigqueryclient.cpp
     ${CMAKE_CURRENT_LIST_DIR}/bigqueryclient.h
     ${CMAKE_CURRENT_LIST_DIR}/bigquerytypes.h
+    ${CMAKE_CURRENT_LIST_DIR}/newestfirstquery.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/newestfirstquery.h
 )

@@ -46,6 +46,10 @@ namespace Aq::BigQuery
                 info.schema = std::move(*schema);
             }
             info.numRows = int64Field(json, u"numRows"_s);
+            if (json.contains(u"streamingBuffer"_s)) {
+                info.hasStreamingBuffer = true;
+                info.streamingBufferEstimatedRows = int64Field(json.value(u"streamingBuffer"_s).toObject(), u"estimatedRows"_s);
+            }
             info.timePartitioningField = json.value(u"timePartitioning"_s).toObject().value(u"field"_s).toString();
             for (const QJsonValue &field : json.value(u"clustering"_s).toObject().value(u"fields"_s).toArray())
                 info.clusteringFields.append(field.toString());

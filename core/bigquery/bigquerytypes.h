@@ -23,7 +23,13 @@ namespace Aq::BigQuery
         QString dataset;
         QString table;
         TableSchema schema;
+        // Google's numbers: numRows counts the rows in the table's managed storage and leaves out any still in
+        // the streaming buffer (tabledata.insertAll's recent rows); streamingBuffer.estimatedRows is only a
+        // lower-bound estimate of those, absent when the buffer is empty. So numRows is the exact row count only
+        // when there is no streaming buffer (the local cloud never reports one: its numRows is always exact).
         qint64 numRows = 0;
+        qint64 streamingBufferEstimatedRows = 0;
+        bool hasStreamingBuffer = false;
         QString timePartitioningField;
         QStringList clusteringFields;
     };

@@ -165,6 +165,15 @@ namespace Aq::BigQuery
         }
     }
 
+    QueryParameter QueryParameter::scalar(const QString &name, FieldType type, const QString &value)
+    {
+        QueryParameter p;
+        p.name = name;
+        p.type = type;
+        p.value = value;
+        return p;
+    }
+
     Result<QueryParameter> QueryParameter::parse(const QString &spec)
     {
         const qsizetype firstColon = spec.indexOf(u':');

@@ -33,6 +33,8 @@ namespace Aq::BigQuery
         // DATE/TIME/DATETIME normalized, BYTES as base64 (the value must be base64, as for bq).
         // Positional parameters (":TYPE:value") are refused: the request's parameterMode is NAMED.
         static Result<QueryParameter> parse(const QString &spec);
+        // A scalar parameter whose value is already canonical text (what queries built in code send).
+        static QueryParameter scalar(const QString &name, FieldType type, const QString &value);
 
         // "INT64", "ARRAY<INT64>"
         QString typeName() const;

@@ -3,8 +3,6 @@
 #include <QCoreApplication>
 #include <QRegularExpression>
 
-#include "core/bigquery/cellformat.h"
-#include "core/bigquery/timestamp.h"
 #include "core/common/timeutil.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -13,9 +11,6 @@ namespace Aq::Ui
 {
     namespace
     {
-        const QString EPOCH_LITERAL = u"TIMESTAMP '1970-01-01 00:00:00 UTC'"_s;
-        const QString EPOCH_TEXT = u"1970-01-01T00:00:00Z"_s;
-        const QString INGEST_TIME_COLUMN = u"ingest_time"_s;
         const QString EVENT_TYPE_COLUMN = u"event_type"_s;
         const QString USER_ID_COLUMN = u"user_id"_s;
 
@@ -27,15 +22,6 @@ namespace Aq::Ui
         QString backticked(const QString &name)
         {
             return u'`' + name + u'`';
-        }
-
-        BigQuery::QueryParameter parameter(const QString &name, BigQuery::FieldType type, const QString &value)
-        {
-            BigQuery::QueryParameter p;
-            p.name = name;
-            p.type = type;
-            p.value = value;
-            return p;
         }
 
         bool isIdentifierChar(QChar c)
@@ -133,6 +119,7 @@ namespace Aq::Ui
     RowQuery::RowQuery(RowsTable table, RowFilters filters)
         : m_table {std::move(table)}
         , m_filters {std::move(filters)}
+        , m_order {m_table.schema, m_table.timeColumn, m_table.keyColumn}
     {
     }
 
@@ -151,74 +138,9 @@ namespace Aq::Ui
         return validateWhereClause(m_filters.where);
     }
 
-    QList<RowQuery::SortColumn> RowQuery::sortColumns() const
-    {
-        QList<SortColumn> columns;
-        const QList<BigQuery::TableField> &fields = m_table.schema.fields;
-        const int time = m_table.schema.indexOf(m_table.timeColumn);
-        const int key = m_table.schema.indexOf(m_table.keyColumn);
-        const int ingest = m_table.schema.indexOf(INGEST_TIME_COLUMN);
-        // A TIMESTAMP sort column; NULLs (only where the column allows them) sort as the epoch, as GET /events has it.
-        auto timestampColumn = [&](int index) {
-            SortColumn c;
-            c.fieldIndex = index;
-            c.parameterType = BigQuery::FieldType::Timestamp;
-            c.nullValue = EPOCH_TEXT;
-            c.plainColumn = fields[index].isRequired();
-            c.expression = c.plainColumn ? backticked(fields[index].name) : u"COALESCE(%1, %2)"_s.arg(backticked(fields[index].name), EPOCH_LITERAL);
-            return c;
-        };
-        if (time >= 0 && time != key && fields[time].type == BigQuery::FieldType::Timestamp)
-            columns.append(timestampColumn(time));
-        // Ties by ingest order, as GET /events breaks them.
-        if (ingest >= 0 && ingest != time && ingest != key && fields[ingest].type == BigQuery::FieldType::Timestamp && !fields[ingest].isRepeated())
-            columns.append(timestampColumn(ingest));
-        if (key >= 0) {
-            const BigQuery::TableField &f = fields[key];
-            SortColumn c;
-            c.fieldIndex = key;
-            c.plainColumn = true;
-            c.expression = backticked(f.name);
-            switch (f.type) {
-            case BigQuery::FieldType::Int64:
-                c.parameterType = BigQuery::FieldType::Int64;
-                c.nullValue = u"-9223372036854775808"_s;
-                if (!f.isRequired())
-                    c.expression = u"COALESCE(%1, -9223372036854775808)"_s.arg(backticked(f.name));
-                break;
-            case BigQuery::FieldType::Numeric:
-            case BigQuery::FieldType::Timestamp:
-                c.parameterType = f.type;
-                break;
-            default:
-                c.parameterType = BigQuery::FieldType::String;
-                if (f.type == BigQuery::FieldType::String && !f.isRequired()) {
-                    c.expression = u"COALESCE(%1, '')"_s.arg(backticked(f.name));
-                    c.nullValue = QString(u""_s);
-                }
-                break;
-            }
-            c.plainColumn = c.expression == backticked(f.name);
-            columns.append(c);
-        }
-        return columns;
-    }
-
     SortKey RowQuery::sortKeyOf(const QVariantList &row) const
     {
-        SortKey key;
-        for (const SortColumn &c : sortColumns()) {
-            const QVariant &value = row.value(c.fieldIndex);
-            if (value.isNull())
-                key.append(c.nullValue);
-            else if (c.parameterType == BigQuery::FieldType::Timestamp)
-                key.append(Time::formatRfc3339(value.value<BigQuery::Timestamp>().microsSinceEpoch));
-            else if (c.parameterType == BigQuery::FieldType::Int64)
-                key.append(QString::number(value.toLongLong()));
-            else
-                key.append(BigQuery::cellToText(m_table.schema.fields[c.fieldIndex], value));
-        }
-        return key;
+        return m_order.sortKeyOf(row);
     }
 
     QString RowQuery::selectList() const
@@ -237,63 +159,28 @@ namespace Aq::Ui
             conditions.append(u"(\n"_s + m_filters.where + u"\n)"_s);
         if (!m_filters.eventType.isEmpty()) {
             conditions.append(backticked(EVENT_TYPE_COLUMN) + u" = @aq_event_type"_s);
-            parameters.append(parameter(u"aq_event_type"_s, BigQuery::FieldType::String, m_filters.eventType));
+            parameters.append(BigQuery::QueryParameter::scalar(u"aq_event_type"_s, BigQuery::FieldType::String, m_filters.eventType));
         }
         if (!m_filters.userId.isEmpty()) {
             conditions.append(backticked(USER_ID_COLUMN) + u" = @aq_user_id"_s);
-            parameters.append(parameter(u"aq_user_id"_s, BigQuery::FieldType::String, m_filters.userId));
+            parameters.append(BigQuery::QueryParameter::scalar(u"aq_user_id"_s, BigQuery::FieldType::String, m_filters.userId));
         }
         if (m_filters.sinceMicros) {
             conditions.append(backticked(m_table.timeColumn) + u" >= @aq_since"_s);
-            parameters.append(parameter(u"aq_since"_s, BigQuery::FieldType::Timestamp, Time::formatRfc3339(*m_filters.sinceMicros)));
+            parameters.append(BigQuery::QueryParameter::scalar(u"aq_since"_s, BigQuery::FieldType::Timestamp, Time::formatRfc3339(*m_filters.sinceMicros)));
         }
         if (m_filters.untilMicros) {
             conditions.append(backticked(m_table.timeColumn) + u" < @aq_until"_s);
-            parameters.append(parameter(u"aq_until"_s, BigQuery::FieldType::Timestamp, Time::formatRfc3339(*m_filters.untilMicros)));
+            parameters.append(BigQuery::QueryParameter::scalar(u"aq_until"_s, BigQuery::FieldType::Timestamp, Time::formatRfc3339(*m_filters.untilMicros)));
         }
         if (m_pin && pin == Pin::Whole) {
-            conditions.append(keyCondition(*m_pin, Bound::OlderOrSame, u"aq_pin"_s, parameters));
+            conditions.append(m_order.keyCondition(*m_pin, Bound::OlderOrSame, u"aq_pin"_s, parameters));
         } else if (m_pin && pin == Pin::FirstOnly) {
             const SortColumn first = sortColumns().first();
             conditions.append(first.expression + u" <= @aq_pin0"_s);
-            parameters.append(parameter(u"aq_pin0"_s, first.parameterType, m_pin->value(0)));
+            parameters.append(BigQuery::QueryParameter::scalar(u"aq_pin0"_s, first.parameterType, m_pin->value(0)));
         }
         return conditions.join(u" AND "_s);
-    }
-
-    QString RowQuery::keyCondition(const SortKey &key, Bound bound, const QString &prefix, QList<BigQuery::QueryParameter> &parameters) const
-    {
-        const QList<SortColumn> columns = sortColumns();
-        const QString strict = bound == Bound::Newer ? u" > "_s : u" < "_s;
-        // Built from the last column outwards: c1 < @k0 OR (c1 = @k0 AND (c2 < @k1 OR (...)))
-        QString condition;
-        for (qsizetype i = columns.size() - 1; i >= 0; --i) {
-            const QString name = u"@%1%2"_s.arg(prefix).arg(i);
-            parameters.append(parameter(name.mid(1), columns[i].parameterType, key.value(i)));
-            const QString &e = columns[i].expression;
-            if (condition.isEmpty()) {
-                const QString op = bound == Bound::OlderOrSame ? u" <= "_s : strict;
-                condition = e + op + name;
-            } else {
-                condition = u"%1%2%3 OR (%1 = %3 AND (%4))"_s.arg(e, strict, name, condition);
-            }
-        }
-        if (columns.isEmpty())
-            return u"TRUE"_s;
-        // The same bound on the first column alone, which an index on it can serve as a range.
-        if (columns.first().plainColumn && columns.size() > 1) {
-            const QString op = bound == Bound::Newer ? u" >= "_s : u" <= "_s;
-            return u"%1%2@%3%4 AND (%5)"_s.arg(columns.first().expression, op, prefix, u"0"_s, condition);
-        }
-        return u'(' + condition + u')';
-    }
-
-    QString RowQuery::orderBy(Direction direction) const
-    {
-        QStringList keys;
-        for (const SortColumn &c : sortColumns())
-            keys.append(c.expression + (direction == Direction::NewestFirst ? u" DESC"_s : QString()));
-        return keys.isEmpty() ? QString() : u" ORDER BY "_s + keys.join(u", "_s);
     }
 
     BigQuery::QueryRequest RowQuery::request(const QString &select, const QString &extraCondition, QList<BigQuery::QueryParameter> parameters,
@@ -327,7 +214,7 @@ namespace Aq::Ui
         upTo.pageSize = 1;
         // Ties with the pin's first value that are newer than the pin: counted above, not part of the snapshot.
         QList<BigQuery::QueryParameter> parameters;
-        const QString newer = keyCondition(*m_pin, Bound::Newer, u"aq_key"_s, parameters);
+        const QString newer = m_order.keyCondition(*m_pin, Bound::Newer, u"aq_key"_s, parameters);
         BigQuery::QueryRequest ties = request(u"COUNT(*) AS row_count"_s, columns.first().expression + u" = @aq_key0 AND "_s + newer, parameters, {}, Pin::FirstOnly);
         ties.pageSize = 1;
         return std::make_pair(upTo, ties);
@@ -345,6 +232,14 @@ namespace Aq::Ui
         return r;
     }
 
+    BigQuery::QueryRequest RowQuery::positionWindowFromEndRequest(qint64 fromEnd, int rows) const
+    {
+        const QString first = sortColumns().value(0).expression;
+        BigQuery::QueryRequest r = request(first, {}, {}, u" ORDER BY %1 LIMIT %2 OFFSET %3"_s.arg(first).arg(rows).arg(fromEnd), Pin::FirstOnly);
+        r.pageSize = rows;
+        return r;
+    }
+
     QString RowQuery::positionValueText(const QVariant &value) const
     {
         const QList<SortColumn> columns = sortColumns();
@@ -358,7 +253,7 @@ namespace Aq::Ui
     BigQuery::QueryRequest RowQuery::countAboveRequest(const QString &value) const
     {
         const SortColumn first = sortColumns().value(0);
-        BigQuery::QueryRequest r = request(u"COUNT(*) AS row_count"_s, first.expression + u" > @aq_at"_s, {parameter(u"aq_at"_s, first.parameterType, value)}, {});
+        BigQuery::QueryRequest r = request(u"COUNT(*) AS row_count"_s, first.expression + u" > @aq_at"_s, {BigQuery::QueryParameter::scalar(u"aq_at"_s, first.parameterType, value)}, {});
         r.pageSize = 1;
         return r;
     }
@@ -366,12 +261,12 @@ namespace Aq::Ui
     BigQuery::QueryRequest RowQuery::pageFromRequest(const QString &value, qint64 skip, int limit) const
     {
         const SortColumn first = sortColumns().value(0);
-        QString tail = orderBy(Direction::NewestFirst) + u" LIMIT %1"_s.arg(limit);
+        QString tail = m_order.orderBy(Direction::NewestFirst) + u" LIMIT %1"_s.arg(limit);
         if (skip > 0)
             tail += u" OFFSET %1"_s.arg(skip);
         // Below the pin's own value the pin excludes nothing; at it, it keeps out ties that came later.
         const Pin pin = m_pin && m_pin->value(0) == value ? Pin::Whole : Pin::Implied;
-        BigQuery::QueryRequest r = request(selectList(), first.expression + u" <= @aq_at"_s, {parameter(u"aq_at"_s, first.parameterType, value)}, tail, pin);
+        BigQuery::QueryRequest r = request(selectList(), first.expression + u" <= @aq_at"_s, {BigQuery::QueryParameter::scalar(u"aq_at"_s, first.parameterType, value)}, tail, pin);
         r.pageSize = qMax(1, limit);
         return r;
     }
@@ -379,7 +274,7 @@ namespace Aq::Ui
     BigQuery::QueryRequest RowQuery::countNewerRequest(const SortKey &key) const
     {
         QList<BigQuery::QueryParameter> parameters;
-        const QString newer = keyCondition(key, Bound::Newer, u"aq_key"_s, parameters);
+        const QString newer = m_order.keyCondition(key, Bound::Newer, u"aq_key"_s, parameters);
         BigQuery::QueryRequest r = request(u"COUNT(*) AS row_count"_s, newer, parameters, {});
         r.pageSize = 1;
         return r;
@@ -387,7 +282,7 @@ namespace Aq::Ui
 
     BigQuery::QueryRequest RowQuery::pageRequest(qint64 offset, int limit) const
     {
-        QString tail = orderBy(Direction::NewestFirst) + u" LIMIT %1"_s.arg(limit);
+        QString tail = m_order.orderBy(Direction::NewestFirst) + u" LIMIT %1"_s.arg(limit);
         if (offset > 0)
             tail += u" OFFSET %1"_s.arg(offset);
         BigQuery::QueryRequest r = request(selectList(), {}, {}, tail);
@@ -398,9 +293,9 @@ namespace Aq::Ui
     BigQuery::QueryRequest RowQuery::pageAfterRequest(const SortKey &key, int limit) const
     {
         QList<BigQuery::QueryParameter> parameters;
-        const QString after = keyCondition(key, Bound::Older, u"aq_key"_s, parameters);
+        const QString after = m_order.keyCondition(key, Bound::Older, u"aq_key"_s, parameters);
         // A row after `key`, a row of the snapshot, is in the snapshot.
-        BigQuery::QueryRequest r = request(selectList(), after, parameters, orderBy(Direction::NewestFirst) + u" LIMIT %1"_s.arg(limit), Pin::Implied);
+        BigQuery::QueryRequest r = request(selectList(), after, parameters, m_order.orderBy(Direction::NewestFirst) + u" LIMIT %1"_s.arg(limit), Pin::Implied);
         r.pageSize = qMax(1, limit);
         return r;
     }
@@ -408,8 +303,8 @@ namespace Aq::Ui
     BigQuery::QueryRequest RowQuery::pageBeforeRequest(const SortKey &key, int limit) const
     {
         QList<BigQuery::QueryParameter> parameters;
-        const QString before = keyCondition(key, Bound::Newer, u"aq_key"_s, parameters);
-        BigQuery::QueryRequest r = request(selectList(), before, parameters, orderBy(Direction::OldestFirst) + u" LIMIT %1"_s.arg(limit));
+        const QString before = m_order.keyCondition(key, Bound::Newer, u"aq_key"_s, parameters);
+        BigQuery::QueryRequest r = request(selectList(), before, parameters, m_order.orderBy(Direction::OldestFirst) + u" LIMIT %1"_s.arg(limit));
         r.pageSize = qMax(1, limit);
         return r;
     }

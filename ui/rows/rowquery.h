@@ -8,6 +8,7 @@
 #include <QVariantList>
 
 #include "core/bigquery/bigquerytypes.h"
+#include "core/bigquery/newestfirstquery.h"
 #include "core/common/result.h"
 #include "ui/rows/rowstable.h"
 
@@ -37,8 +38,8 @@ namespace Aq::Ui
     // RFC 3339, the key as its text), in RowsTable's sort order.
     using SortKey = QStringList;
 
-    // The SQL of the Rows page for one table and one set of filters: newest first, keyset-paged like GET /events
-    // (core/server/api/eventsquery.cpp): ORDER BY time DESC, COALESCE(ingest_time, epoch) DESC, key DESC.
+    // The SQL of the Rows page for one table and one set of filters: newest first, keyset-paged like GET /events,
+    // in the order and with the keyset conditions of BigQuery::NewestFirstQuery.
     //
     // A snapshot pin (the first row of the newest page when the browse started) keeps rows that arrive later out
     // of every query, so the count, OFFSET pages and keyset pages of one browse agree while rows stream in.
@@ -82,6 +83,9 @@ namespace Aq::Ui
         // skipped costs twice as much): rows with that value that are newer than the pin come first in it, as
         // many as splitCountRequests()->second counts, and shift every position by that much.
         std::optional<BigQuery::QueryRequest> positionWindowRequest(qint64 offset, int before, int after = 0) const;
+        // The same values counted from the oldest row: `rows` of them from row `fromEnd` (0: the oldest) up, OLDEST
+        // FIRST (the caller reverses them). For a far jump into the older half of the table.
+        BigQuery::QueryRequest positionWindowFromEndRequest(qint64 fromEnd, int rows) const;
         // The first sort column's value of a row of positionWindowRequest, as parameter text.
         QString positionValueText(const QVariant &value) const;
         // COUNT(*) of the rows whose first sort column is above `value` (when the window is all ties).
@@ -94,28 +98,11 @@ namespace Aq::Ui
         QString explainError(const QString &serverMessage) const;
 
     private:
-        enum class Direction
-        {
-            NewestFirst,
-            OldestFirst,
-        };
-        enum class Bound
-        {
-            Older,          // strictly after the key in newest-first order
-            OlderOrSame,    // after it, or the key's own row
-            Newer,          // strictly before it
-        };
+        using Direction = BigQuery::NewestFirstQuery::Direction;
+        using Bound = BigQuery::NewestFirstQuery::Bound;
+        using SortColumn = BigQuery::NewestFirstQuery::Column;
 
-        struct SortColumn
-        {
-            QString expression;             // `timestamp`, COALESCE(`ingest_time`, TIMESTAMP '1970-...')
-            BigQuery::FieldType parameterType = BigQuery::FieldType::String;
-            int fieldIndex = -1;
-            QString nullValue;              // the parameter text of a NULL (what COALESCE makes of it)
-            bool plainColumn = true;        // an index on the column can serve a range on it
-        };
-
-        QList<SortColumn> sortColumns() const;
+        const QList<SortColumn> &sortColumns() const { return m_order.columns(); }
         QString selectList() const;
         // The conditions, the WHERE clause first (so that it starts on line 2: see explainError), and their
         // parameters.
@@ -127,13 +114,12 @@ namespace Aq::Ui
                          // sort column would make SQLite start its index range at the pin, not at the anchor.
         };
         QString whereClause(QList<BigQuery::QueryParameter> &parameters, Pin pin = Pin::Whole) const;
-        QString keyCondition(const SortKey &key, Bound bound, const QString &prefix, QList<BigQuery::QueryParameter> &parameters) const;
-        QString orderBy(Direction direction) const;
         BigQuery::QueryRequest request(const QString &select, const QString &extraCondition, QList<BigQuery::QueryParameter> parameters,
                                        const QString &tail, Pin pin = Pin::Whole) const;
 
         RowsTable m_table;
         RowFilters m_filters;
+        BigQuery::NewestFirstQuery m_order;
         std::optional<SortKey> m_pin;
     };
 }

@@ -32,6 +32,8 @@ namespace Aq::Ui
         constexpr int PositionSlack = 50;
         // More new rows than this at one refresh start a new browse rather than being inserted.
         constexpr int MaxRowsArrivingAtOnce = 20000;
+        // Tries at counting the whole table from tables.get while rows keep arriving (countFromTableInfo).
+        constexpr int MaxTableInfoCounts = 3;
         constexpr int MaxToolTipChars = 2000;
         const QString PLACEHOLDER = u"\u2026"_s;
 
@@ -283,6 +285,50 @@ namespace Aq::Ui
     }
 
     void RowWindowModel::countRows(const RowQuery &query, std::function<void(Result<qint64>)> done)
+    {
+        const RowsTable &table = query.table();
+        if (query.filters().isEmpty() && query.pin() && m_client && (table.project.isEmpty() || table.project == m_client->project()))
+            return countFromTableInfo(query, MaxTableInfoCounts, std::move(done));
+        countByQuery(query, std::move(done));
+    }
+
+    void RowWindowModel::countFromTableInfo(const RowQuery &query, int tries, std::function<void(Result<qint64>)> done)
+    {
+        // The whole table's count is metadata (tables.get's numRows: O(1) in the local cloud), less the rows newer
+        // than the pin, which came after the browse began: a short range at the top of the index. Those are
+        // counted before and after tables.get; rows only ever arrive, so the same number twice means none came
+        // in between and the difference is exact. Otherwise try again, and in the end count with a query.
+        auto newer = [this, query](std::function<void(Result<qint64>)> then) {
+            runQuery(query.countNewerRequest(*query.pin()), 1, [then](Result<BigQuery::QueryPage> page) {
+                if (!page)
+                    return then(page.error());
+                then(page->rows.isEmpty() ? 0 : page->rows.first().value(0).toLongLong());
+            });
+        };
+        newer([this, query, tries, done, newer, generation = m_generation](Result<qint64> before) {
+            if (!before)
+                return done(before.error());
+            if (!m_client)
+                return;
+            m_client->getTable(query.table().dataset, query.table().table, this, [=, this](Result<BigQuery::TableInfo> info) {
+                if (generation != m_generation)
+                    return;
+                // On BigQuery, rows still in the streaming buffer are not in numRows, and estimatedRows is only
+                // a lower bound: COUNT(*) then, which sees them.
+                if (!info || info->hasStreamingBuffer)
+                    return countByQuery(query, done);
+                newer([=, this](Result<qint64> after) {
+                    if (!after)
+                        return done(after.error());
+                    if (*after != *before)
+                        return tries > 1 ? countFromTableInfo(query, tries - 1, done) : countByQuery(query, done);
+                    done(qMax<qint64>(0, info->numRows - *after));
+                });
+            });
+        });
+    }
+
+    void RowWindowModel::countByQuery(const RowQuery &query, std::function<void(Result<qint64>)> done)
     {
         auto value = [](const Result<BigQuery::QueryPage> &page) { return page->rows.isEmpty() ? 0 : page->rows.first().value(0).toLongLong(); };
         const auto split = query.splitCountRequests();
@@ -602,14 +648,29 @@ namespace Aq::Ui
         const qint64 offset = pageStart(firstPage);
         const int before = PositionWindow;
         auto done = [this, firstPage, lastPage](Result<BigQuery::QueryPage> page) { handleRun(firstPage, lastPage, Anchor::Offset, std::move(page)); };
-        auto pageFrom = [this, wanted, done](const QString &value, qint64 skip) { runQuery(m_query.pageFromRequest(value, skip, wanted), wanted, done); };
-        // 1. The first sort column's values around the target, from its index alone, and (under a pin) how many
-        // rows share the pin's value but came after it: they lead the window and shift it.
+        // 1. The first sort column's values around the target, from its index alone.
+        const qint64 fromEnd = m_totalRows - 1 - offset;
+        if (m_countKnown && fromEnd >= 0 && fromEnd < offset) {
+            // In the older half, counted from the oldest row up: the index skips fewer entries. The rows that
+            // share the pin's value but came after it are at the top, so they move no position counted from
+            // the end.
+            const qint64 low = qMax<qint64>(0, fromEnd - PositionSlack);
+            const int rows = before + 1 + int(fromEnd - low);
+            return runQuery(m_query.positionWindowFromEndRequest(low, rows), rows, [this, fromEnd, low, offset, wanted, done](Result<BigQuery::QueryPage> page) {
+                if (!page)
+                    return done(page.error());
+                QList<QVariantList> values = std::move(page->rows);
+                std::reverse(values.begin(), values.end());
+                seekInWindow(values, values.size() - 1 - (fromEnd - low), offset, wanted, done);
+            });
+        }
+        // From the top, under a pin, also how many rows share the pin's value but came after it: they lead the
+        // window and shift it.
         const auto ties = m_query.splitCountRequests();
         auto window = std::make_shared<std::optional<BigQuery::QueryPage>>();
         auto shift = std::make_shared<std::optional<qint64>>(ties ? std::nullopt : std::optional<qint64>(0));
         auto failed = std::make_shared<bool>(false);
-        auto located = [this, offset, before, wanted, window, shift, failed, done, pageFrom](Result<BigQuery::QueryPage> page, bool isWindow) {
+        auto located = [this, offset, before, wanted, window, shift, failed, done](Result<BigQuery::QueryPage> page, bool isWindow) {
             if (*failed)
                 return;
             if (!page) {
@@ -620,29 +681,32 @@ namespace Aq::Ui
                 *window = std::move(page.value());
             else
                 *shift = page->rows.isEmpty() ? 0 : page->rows.first().value(0).toLongLong();
-            if (!*window || !*shift)
-                return;
-            const QList<QVariantList> &values = (*window)->rows;
-            const qint64 target = before + **shift;
-            if (target >= values.size())   // more late ties than the slack, or fewer rows than counted
-                return runQuery(m_query.pageRequest(offset, wanted), wanted, done);
-            const QString value = m_query.positionValueText(values[target].value(0));
-            qint64 first = target;
-            while (first > 0 && m_query.positionValueText(values[first - 1].value(0)) == value)
-                --first;
-            if (first > 0)
-                return pageFrom(value, target - first);   // 2. The page, from the first row with that value.
-            // The whole window shares the value: count the rows above it.
-            runQuery(m_query.countAboveRequest(value), 1, [offset, value, done, pageFrom](Result<BigQuery::QueryPage> above) {
-                if (!above)
-                    return done(above.error());
-                pageFrom(value, offset - (above->rows.isEmpty() ? 0 : above->rows.first().value(0).toLongLong()));
-            });
+            if (*window && *shift)
+                seekInWindow((*window)->rows, before + **shift, offset, wanted, done);
         };
         runQuery(*m_query.positionWindowRequest(offset, before, PositionSlack), before + 1 + PositionSlack,
                  [located](Result<BigQuery::QueryPage> page) { located(std::move(page), true); });
         if (ties)
             runQuery(ties->second, 1, [located](Result<BigQuery::QueryPage> page) { located(std::move(page), false); });
+    }
+
+    void RowWindowModel::seekInWindow(const QList<QVariantList> &values, qint64 target, qint64 offset, int wanted, PageCallback done)
+    {
+        if (target < 0 || target >= values.size())   // more late ties than the slack, or fewer rows than counted
+            return runQuery(m_query.pageRequest(offset, wanted), wanted, done);
+        auto pageFrom = [this, wanted, done](const QString &value, qint64 skip) { runQuery(m_query.pageFromRequest(value, skip, wanted), wanted, done); };
+        const QString value = m_query.positionValueText(values[target].value(0));
+        qint64 first = target;
+        while (first > 0 && m_query.positionValueText(values[first - 1].value(0)) == value)
+            --first;
+        if (first > 0)
+            return pageFrom(value, target - first);   // 2. The page, from the first row with that value.
+        // The whole window shares the value: count the rows above it.
+        runQuery(m_query.countAboveRequest(value), 1, [offset, value, done, pageFrom](Result<BigQuery::QueryPage> above) {
+            if (!above)
+                return done(above.error());
+            pageFrom(value, offset - (above->rows.isEmpty() ? 0 : above->rows.first().value(0).toLongLong()));
+        });
     }
 
     void RowWindowModel::handleRun(qint64 firstPage, qint64 lastPage, Anchor anchor, Result<BigQuery::QueryPage> page)

@@ -24,7 +24,8 @@ namespace Aq::BigQuery
 
 namespace Aq::Ui
 {
-    // A window over the whole (filtered) table, newest first. It knows the full row count (one COUNT(*)), and
+    // A window over the whole (filtered) table, newest first. It knows the full row count (the table's numRows
+    // from tables.get when nothing filters it, else a COUNT(*)), and
     // holds only pages of rows around the viewport: a page missing from the view is fetched by a keyset query
     // from a loaded neighbour when there is one (as cheap deep as at the top), by LIMIT/OFFSET for a jump to a far
     // position, and pages far from the viewport are evicted, so memory stays bounded at any scroll position.
@@ -139,7 +140,10 @@ namespace Aq::Ui
         void runQuery(const BigQuery::QueryRequest &request, int wantedRows, PageCallback done);
         void collectRows(BigQuery::QueryPage page, int wantedRows, quint64 generation, PageCallback done);
         void handleTopPage(Result<BigQuery::QueryPage> page);
+        // The rows of the browse (under its pin): from tables.get when nothing filters them, else by COUNT(*).
         void countRows(const RowQuery &query, std::function<void(Result<qint64>)> done);
+        void countFromTableInfo(const RowQuery &query, int tries, std::function<void(Result<qint64>)> done);
+        void countByQuery(const RowQuery &query, std::function<void(Result<qint64>)> done);
         void handleCount(Result<qint64> total);
         void refreshFailed(const QString &message);
         void refreshCounted(const RowQuery &fresh, const QList<QVariantList> &top, qint64 total, qint64 newer);
@@ -147,6 +151,9 @@ namespace Aq::Ui
         void applyRefresh(const RowQuery &fresh, const QList<QVariantList> &top, qint64 total, qint64 newer);
         void handleRun(qint64 firstPage, qint64 lastPage, Anchor anchor, Result<BigQuery::QueryPage> page);
         void fetchByPosition(qint64 firstPage, qint64 lastPage, int wanted);
+        // The page at `offset`, from a window of the first sort column's values (newest first) in which the
+        // target row is at `target`.
+        void seekInWindow(const QList<QVariantList> &values, qint64 target, qint64 offset, int wanted, PageCallback done);
         void dispatchFetches();
         bool dispatchOne(qint64 firstWanted, qint64 lastWanted, qint64 focusPage);
         void scheduleFetch() const;

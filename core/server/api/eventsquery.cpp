@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QUrlQuery>
 
+#include "core/bigquery/newestfirstquery.h"
 #include "core/common/timeutil.h"
 #include "core/server/api/requestparameters.h"
 
@@ -16,33 +17,8 @@ namespace Aq::Server
     {
         constexpr int MaxFilterLength = 1024;
         constexpr int MaxTokenLength = 4096;
-        const QString EPOCH_LITERAL = u"TIMESTAMP '1970-01-01 00:00:00 UTC'"_s;
-
-        BigQuery::QueryParameter parameter(const QString &name, BigQuery::FieldType type, const QString &value)
-        {
-            BigQuery::QueryParameter p;
-            p.name = name;
-            p.type = type;
-            p.value = value;
-            return p;
-        }
-
-        QString quoted(const QString &column)
-        {
-            return u'`' + column + u'`';
-        }
-
-        BigQuery::FieldType keyParameterType(BigQuery::FieldType columnType)
-        {
-            switch (columnType) {
-            case BigQuery::FieldType::Int64:
-            case BigQuery::FieldType::Numeric:
-            case BigQuery::FieldType::String:
-                return columnType;
-            default:
-                return BigQuery::FieldType::String;
-            }
-        }
+        const QString TIMESTAMP_COLUMN = u"timestamp"_s;
+        const QString INGEST_TIME_COLUMN = u"ingest_time"_s;
     }
 
     QString EventsTable::qualifiedName() const
@@ -117,37 +93,39 @@ namespace Aq::Server
         Result<QString> select = EventRowWriter::selectList(table.schema, table.keyColumn);
         if (!select)
             return select.error();
-        const BigQuery::TableField *keyField = table.schema.field(table.keyColumn);
-        const QString key = quoted(keyField->name);
-        const bool ingestOrder = EventRowWriter::hasIngestTime(table.schema);
-        const QString ingest = u"COALESCE(`ingest_time`, %1)"_s.arg(EPOCH_LITERAL);
+        // The Rows page's order (core/bigquery/newestfirstquery): a token names a row by its place in it.
+        const BigQuery::NewestFirstQuery order(table.schema, TIMESTAMP_COLUMN, table.keyColumn);
 
         BigQuery::QueryRequest request;
         QStringList conditions;
         if (eventType) {
             conditions.append(u"`event_type` = @event_type"_s);
-            request.parameters.append(parameter(u"event_type"_s, BigQuery::FieldType::String, *eventType));
+            request.parameters.append(BigQuery::QueryParameter::scalar(u"event_type"_s, BigQuery::FieldType::String, *eventType));
         }
         if (userId) {
             conditions.append(u"`user_id` = @user_id"_s);
-            request.parameters.append(parameter(u"user_id"_s, BigQuery::FieldType::String, *userId));
+            request.parameters.append(BigQuery::QueryParameter::scalar(u"user_id"_s, BigQuery::FieldType::String, *userId));
         }
         if (sinceMicros) {
             conditions.append(u"`timestamp` >= @since"_s);
-            request.parameters.append(parameter(u"since"_s, BigQuery::FieldType::Timestamp, Time::formatRfc3339(*sinceMicros)));
+            request.parameters.append(BigQuery::QueryParameter::scalar(u"since"_s, BigQuery::FieldType::Timestamp, Time::formatRfc3339(*sinceMicros)));
         }
         if (untilMicros) {
             conditions.append(u"`timestamp` < @until"_s);
-            request.parameters.append(parameter(u"until"_s, BigQuery::FieldType::Timestamp, Time::formatRfc3339(*untilMicros)));
+            request.parameters.append(BigQuery::QueryParameter::scalar(u"until"_s, BigQuery::FieldType::Timestamp, Time::formatRfc3339(*untilMicros)));
         }
         if (after) {
-            const QString tie = ingestOrder ? u"(%1 < @after_ingest OR (%1 = @after_ingest AND %2 < @after_key))"_s.arg(ingest, key)
-                                            : u"%1 < @after_key"_s.arg(key);
-            conditions.append(u"(`timestamp` < @after_timestamp OR (`timestamp` = @after_timestamp AND %1))"_s.arg(tie));
-            request.parameters.append(parameter(u"after_timestamp"_s, BigQuery::FieldType::Timestamp, Time::formatRfc3339(after->timestampMicros)));
-            if (ingestOrder)
-                request.parameters.append(parameter(u"after_ingest"_s, BigQuery::FieldType::Timestamp, Time::formatRfc3339(after->ingestTimeMicros)));
-            request.parameters.append(parameter(u"after_key"_s, keyParameterType(keyField->type), after->key));
+            QStringList key;
+            for (const BigQuery::NewestFirstQuery::Column &c : order.columns()) {
+                const QString &name = table.schema.fields[c.fieldIndex].name;
+                if (name == TIMESTAMP_COLUMN)
+                    key.append(Time::formatRfc3339(after->timestampMicros));
+                else if (name == INGEST_TIME_COLUMN)
+                    key.append(Time::formatRfc3339(after->ingestTimeMicros));
+                else
+                    key.append(after->key);
+            }
+            conditions.append(order.keyCondition(key, BigQuery::NewestFirstQuery::Bound::Older, u"after"_s, request.parameters));
         }
         if (eventType && !table.schema.field(u"event_type"_s))
             return ApiError::invalidArgument(u"Query parameter \"event_type\" cannot be used: the events table has no event_type column."_s);
@@ -157,7 +135,7 @@ namespace Aq::Server
         QString sql = u"SELECT %1 FROM %2"_s.arg(*select, table.qualifiedName());
         if (!conditions.isEmpty())
             sql += u" WHERE "_s + conditions.join(u" AND "_s);
-        sql += ingestOrder ? u" ORDER BY `timestamp` DESC, %1 DESC, %2 DESC"_s.arg(ingest, key) : u" ORDER BY `timestamp` DESC, %1 DESC"_s.arg(key);
+        sql += order.orderBy(BigQuery::NewestFirstQuery::Direction::NewestFirst);
         sql += u" LIMIT %1"_s.arg(limit + 1);
         request.sql = sql;
         request.pageSize = limit + 1;
