@@ -19,6 +19,7 @@
 #include "core/pipeline/rowconverter.h"
 #include "core/pubsub/publisher.h"
 #include "core/pubsub/pubsubclient.h"
+#include "core/reconcile/idsfilewriter.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -320,7 +321,7 @@ namespace Aq::Cli
             idsFlush.start(200);   // lines reach the file as they come, not only at the end
         QObject::connect(&job, &Pipeline::PublishJob::published, &job, [&](qint64, const QString &messageId, const QByteArray &eventId) {
             if (idsFile.isOpen())
-                idsFile.write(messageId.toUtf8() + '\t' + eventId + '\n');
+                idsFile.write(Reconcile::IdsFileWriter::line(messageId.toUtf8(), eventId));
         });
         std::set<QString> errorsShown;
         QObject::connect(&job, &Pipeline::PublishJob::publishFailed, &job, [&](qint64 eventNumber, const ApiError &error) {

@@ -8,6 +8,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace Aq::Cli
 {
+    using Reconcile::Reconciliation;
+
     namespace
     {
         QString plural(qint64 n, const QString &one, const QString &many)

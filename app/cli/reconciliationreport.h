@@ -2,7 +2,7 @@
 
 #include <QByteArray>
 
-#include "app/cli/reconciliation.h"
+#include "core/reconcile/reconciliation.h"
 
 namespace Aq::Cli
 {
@@ -17,6 +17,6 @@ namespace Aq::Cli
     //    "inErrorTable": [{"eventId", "messageId", "line", "errorMessage", "matchedBy": "messageId|eventId"}],
     //    "duplicated": [{"eventId", "line", "rows"}],
     //    "maxListed": 100, "warnings": [..]}
-    QByteArray reconciliationText(const Reconciliation &report);
-    QByteArray reconciliationJson(const Reconciliation &report);
+    QByteArray reconciliationText(const Reconcile::Reconciliation &report);
+    QByteArray reconciliationJson(const Reconcile::Reconciliation &report);
 }

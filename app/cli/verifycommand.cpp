@@ -9,17 +9,22 @@
 
 #include "app/cli/commandsupport.h"
 #include "app/cli/progressline.h"
-#include "app/cli/publishedrun.h"
-#include "app/cli/reconciler.h"
 #include "app/cli/reconciliationreport.h"
 #include "core/common/timeutil.h"
 #include "core/localcloud/localbackend.h"
 #include "core/pipeline/ingestsettings.h"
+#include "core/reconcile/publishedrun.h"
+#include "core/reconcile/reconciler.h"
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace Aq::Cli
 {
+    using Reconcile::PublishedRun;
+    using Reconcile::Reconciler;
+    using Reconcile::ReconcilerSettings;
+    using Reconcile::Reconciliation;
+
     namespace
     {
         const QString Command = u"verify"_s;
@@ -170,15 +175,16 @@ namespace Aq::Cli
         settings.deadLetterSubscription = names.deadLetterSubscription();
         settings.chunkSize = options->chunkSize;
         settings.maxListed = options->maxListed;
-        Reconciler reconciler((*connection)->bigquery(), (*connection)->pubsub(), *run, settings);
+        const qint64 events = run->eventCount();
+        Reconciler reconciler((*connection)->bigquery(), (*connection)->pubsub(), std::move(*run), settings);
 
-        ProgressLine progress(stderr, [&] { return u"looked up %1 of %2 event IDs"_s.arg(reconciler.lookedUp()).arg(run->eventCount()); });
+        ProgressLine progress(stderr, [&] { return u"looked up %1 of %2 event IDs"_s.arg(reconciler.lookedUp()).arg(events); });
         QElapsedTimer waited;
         waited.start();
         Result<Reconciliation> report = ApiError::internal(u"not run"_s);
         while (true) {
             progress.start();
-            report = reconciler.run();
+            report = waitFor<Reconciliation>([&](auto done) { reconciler.start(done); });
             progress.stop();
             if (!report)
                 break;

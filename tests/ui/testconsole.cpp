@@ -14,7 +14,6 @@
 
 #include "core/localcloud/localbackend.h"
 #include "core/metrics/pipelinemetrics.h"
-#include "core/server/servehost.h"
 #include "ui/connection/connectionpage.h"
 #include "ui/dashboard/dashboardpage.h"
 #include "ui/deadletters/deadletterspage.h"
@@ -22,6 +21,7 @@
 #include "ui/publish/publishpage.h"
 #include "ui/rows/rowspage.h"
 #include "ui/rows/rowwindowmodel.h"
+#include "tests/ui/consoletesthost.h"
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Aq;
@@ -31,9 +31,9 @@ class TestConsole final : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<Server::ServeHost> m_host;
-    std::unique_ptr<Ui::MainWindow> m_window;
+    Ui::Test::ConsoleTestHost m_console;
+    Server::ServeHost *m_host = nullptr;
+    Ui::MainWindow *m_window = nullptr;
 
     void saveScreenshot(Ui::MainWindow::Page page, const QString &name)
     {
@@ -49,39 +49,19 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        Result<Server::ServeOptions> options = Server::parseServeOptions(
-            {u"aqueduct"_s, u"serve"_s, u"--listen"_s, u"127.0.0.1:0"_s, u"--data-dir"_s, m_dir.path()});
-        QVERIFY2(options, options ? "" : qPrintable(options.error().message));
-        m_host = std::make_unique<Server::ServeHost>(*options);
-        QSignalSpy started(m_host.get(), &Server::ServeHost::pipelineStarted);
-        QVERIFY(!m_host->start());
-        QVERIFY(started.wait(30000));
-
-        Ui::ConsoleContext context;
-        context.profile = options->profile;
-        context.ingest = options->ingestSettings;
-        context.local = m_host->localBackend();
-        context.metrics = m_host->metrics();
-        context.endpoint = m_host->endpoint();
-        context.backendDescription = u"local cloud · %1"_s.arg(m_host->endpoint().toString());
-        m_window = std::make_unique<Ui::MainWindow>(context);
-        m_window->resize(1280, 800);
-        m_window->show();
-        QSignalSpy connected(m_window.get(), &Ui::MainWindow::connected);
-        QSignalSpy failed(m_window.get(), &Ui::MainWindow::connectionFailed);
-        m_window->connectToBackends();
-        QTRY_VERIFY_WITH_TIMEOUT(connected.count() + failed.count() > 0, 20000);
-        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        const Status started = m_console.start();
+        QVERIFY2(started, started ? "" : qPrintable(started.error().message));
+        m_host = m_console.host();
+        m_window = m_console.window();
     }
 
     void pagesAreReachableByKeyboard()
     {
         m_window->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-        QTest::keyClick(m_window.get(), Qt::Key_3, Qt::ControlModifier);
+        QVERIFY(QTest::qWaitForWindowActive(m_window));
+        QTest::keyClick(m_window, Qt::Key_3, Qt::ControlModifier);
         QCOMPARE(m_window->currentPage(), Ui::MainWindow::Page::Publish);
-        QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
+        QTest::keyClick(m_window, Qt::Key_1, Qt::ControlModifier);
         QCOMPARE(m_window->currentPage(), Ui::MainWindow::Page::Dashboard);
     }
 
@@ -160,12 +140,8 @@ private slots:
 
     void cleanupTestCase()
     {
-        m_window.reset();
-        if (m_host) {
-            QSignalSpy finished(m_host.get(), &Server::ServeHost::finished);
-            m_host->drain();
-            QVERIFY(finished.wait(15000));
-        }
+        const Status stopped = m_console.stop();
+        QVERIFY2(stopped, stopped ? "" : qPrintable(stopped.error().message));
     }
 };
 

@@ -11,12 +11,14 @@
 #include <QPushButton>
 #include <QShortcut>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 #include "core/bigquery/bigqueryclient.h"
 #include "core/bigquery/cellformat.h"
 #include "core/pubsub/publisher.h"
+#include "ui/deadletters/reconciliationpanel.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -38,6 +40,8 @@ namespace Aq::Ui
         : QWidget(parent)
         , m_converter {converter}
         , m_errorTable {errorTableSql}
+        , m_tabs {new QTabWidget(this)}
+        , m_reconciliation {new ReconciliationPanel(this)}
         , m_table {new QTableWidget(0, ColumnCount, this)}
         , m_payload {new QPlainTextEdit(this)}
         , m_reason {new QLabel(this)}
@@ -83,10 +87,17 @@ namespace Aq::Ui
         splitter->setStretchFactor(0, 3);
         splitter->setStretchFactor(1, 2);
 
+        auto *errorTab = new QWidget(this);
+        auto *errorLayout = new QVBoxLayout(errorTab);
+        errorLayout->addLayout(buttons);
+        errorLayout->addWidget(splitter, 1);
+        errorLayout->addWidget(m_status);
+        m_tabs->addTab(errorTab, tr("Error table"));
+        m_tabs->addTab(m_reconciliation, tr("Reconcile a publish run"));
+        m_tabs->setTabToolTip(1, tr("What became of a publish run's events: sent, stored, dead-lettered, missing, duplicated"));
         auto *layout = new QVBoxLayout(this);
-        layout->addLayout(buttons);
-        layout->addWidget(splitter, 1);
-        layout->addWidget(m_status);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->addWidget(m_tabs);
 
         connect(refresh, &QPushButton::clicked, this, &DeadLettersPage::refresh);
         connect(new QShortcut(QKeySequence(Qt::Key_F5), this), &QShortcut::activated, this, &DeadLettersPage::refresh);
@@ -108,6 +119,26 @@ namespace Aq::Ui
         m_bigquery = bigquery;
         m_publisher = publisher;
         refresh();
+    }
+
+    void DeadLettersPage::setReconcileClients(BigQuery::BigQueryClient *bigquery, PubSub::PubSubClient *pubsub, const Pipeline::IngestSettings &ingest)
+    {
+        m_reconciliation->setClients(bigquery, pubsub, ReconciliationPanel::settingsFor(ingest));
+    }
+
+    void DeadLettersPage::addRecordedRun(const QString &idsFile)
+    {
+        m_reconciliation->addRun(idsFile);
+    }
+
+    void DeadLettersPage::showErrorTable()
+    {
+        m_tabs->setCurrentIndex(0);
+    }
+
+    void DeadLettersPage::showReconciliation()
+    {
+        m_tabs->setCurrentWidget(m_reconciliation);
     }
 
     int DeadLettersPage::rowCount() const

@@ -3,11 +3,13 @@
 #include <QPointer>
 #include <QWidget>
 
+#include "core/pipeline/ingestsettings.h"
 #include "core/pipeline/rowconverter.h"
 
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QTabWidget;
 class QTableWidget;
 
 namespace Aq::BigQuery
@@ -18,13 +20,16 @@ namespace Aq::BigQuery
 namespace Aq::PubSub
 {
     class Publisher;
+    class PubSubClient;
 }
 
 namespace Aq::Ui
 {
+    class ReconciliationPanel;
+
     // Dead letters: the error table newest first with each row's reason; the selected payload in an editor; redrive
     // (republish to the topic) the edited payload, the selected rows, or all shown, each checked against the table
-    // schema first.
+    // schema first. A second tab reconciles a publish run (ReconciliationPanel).
     class DeadLettersPage final : public QWidget
     {
         Q_OBJECT
@@ -33,6 +38,13 @@ namespace Aq::Ui
         DeadLettersPage(const Pipeline::RowConverter &converter, const QString &errorTableSql, QWidget *parent = nullptr);
 
         void setClients(BigQuery::BigQueryClient *bigquery, PubSub::Publisher *publisher);
+        // What the reconciliation tab needs: the clients and the pipeline's resource names.
+        void setReconcileClients(BigQuery::BigQueryClient *bigquery, PubSub::PubSubClient *pubsub, const Pipeline::IngestSettings &ingest);
+        // A run the Publish page recorded (PublishPage::runRecorded): listed first in the reconciliation tab.
+        void addRecordedRun(const QString &idsFile);
+        ReconciliationPanel *reconciliationPanel() const { return m_reconciliation; }
+        void showErrorTable();
+        void showReconciliation();
         void refresh();
         int rowCount() const;
         // Republishes these payloads; the reasons of those that fail the schema check, by row.
@@ -50,6 +62,8 @@ namespace Aq::Ui
         QString m_errorTable;   // `project.dataset.table`
         QPointer<BigQuery::BigQueryClient> m_bigquery;
         QPointer<PubSub::Publisher> m_publisher;
+        QTabWidget *m_tabs;
+        ReconciliationPanel *m_reconciliation;
         QTableWidget *m_table;
         QPlainTextEdit *m_payload;
         QLabel *m_reason;

@@ -1,6 +1,9 @@
 #include "ui/publish/publishpage.h"
 
 #include <QCheckBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QDoubleSpinBox>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -20,6 +23,8 @@
 #include "core/pipeline/eventgenerator.h"
 #include "core/pipeline/publishjob.h"
 #include "core/pubsub/publisher.h"
+#include "core/reconcile/idsfilewriter.h"
+#include "ui/publish/recordedruns.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -62,6 +67,7 @@ namespace Aq::Ui
         , m_every {new QSpinBox(this)}
         , m_seed {new QSpinBox(this)}
         , m_validate {new QCheckBox(tr("Check each event against the table schema before sending"), this)}
+        , m_record {new QCheckBox(tr("Record the run's IDs for reconciliation (Dead letters page)"), this)}
         , m_start {new QPushButton(tr("Publish"), this)}
         , m_stop {new QPushButton(tr("Stop"), this)}
         , m_progress {new QProgressBar(this)}
@@ -94,6 +100,9 @@ namespace Aq::Ui
         m_seed->setRange(0, std::numeric_limits<int>::max());
         m_seed->setSpecialValueText(tr("random"));
         m_validate->setChecked(true);
+        m_record->setObjectName(u"recordRun"_s);
+        m_record->setChecked(true);
+        setRunsFolder(RecordedRuns::defaultFolder());
         m_stop->setEnabled(false);
         m_start->setEnabled(false);
         m_start->setToolTip(tr("Publish (Ctrl+Return)"));
@@ -117,6 +126,7 @@ namespace Aq::Ui
         form->addRow(tr("Attributes"), m_attributes);
         form->addRow(tr("Seed"), m_seed);
         form->addRow(QString(), m_validate);
+        form->addRow(QString(), m_record);
         auto *buttons = new QHBoxLayout;
         buttons->addWidget(m_start);
         buttons->addWidget(m_stop);
@@ -193,6 +203,24 @@ namespace Aq::Ui
         m_rate->setValue(perSecond);
     }
 
+    void PublishPage::setRunsFolder(const QString &folder)
+    {
+        m_runsFolder = folder;
+        m_record->setToolTip(folder.isEmpty() ? tr("No folder to record runs in")
+                                              : tr("Message and event IDs go to %1, one file per run").arg(QDir::toNativeSeparators(folder)));
+        m_record->setEnabled(!folder.isEmpty());
+    }
+
+    void PublishPage::setRecording(bool record)
+    {
+        m_record->setChecked(record);
+    }
+
+    bool PublishPage::isRecording() const
+    {
+        return m_record->isChecked() && !m_runsFolder.isEmpty();
+    }
+
     bool PublishPage::isPublishing() const
     {
         return m_job && !m_job->isFinished();
@@ -247,6 +275,8 @@ namespace Aq::Ui
             m_job->setValidator([converter = m_converter](const QByteArray &data) { return converter.validate(data); });
         connect(m_job.get(), &Pipeline::PublishJob::published, this, [this](qint64 number, const QString &messageId, const QByteArray &eventId) {
             ++m_published;
+            if (m_ids)
+                m_ids->append(messageId, eventId);
             emit eventPublished();
             appendResult(u"#%1  message %2  %3"_s.arg(number).arg(messageId, QString::fromUtf8(eventId)));
         });
@@ -271,6 +301,7 @@ namespace Aq::Ui
         m_stop->setEnabled(true);
         m_runStatus->setText(plan.everyMicros > 0 ? tr("Publishing %1 events every %2 s…").arg(plan.count).arg(m_every->value())
                                                   : tr("Publishing %1 events…").arg(plan.count));
+        startRecording();
         m_progressTimer.start();
         m_job->start();
     }
@@ -285,6 +316,11 @@ namespace Aq::Ui
     {
         if (!m_job)
             return;
+        if (m_ids && m_ids->isOpen()) {
+            // A reader (aqueduct verify in a terminal) sees the lines while the run goes on.
+            if (Status flushed = m_ids->flush(); !flushed && m_recordingProblem.isEmpty())
+                m_recordingProblem = flushed.error().message;
+        }
         const qint64 round = qMax<qint64>(1, m_count->value());
         m_progress->setValue(int(m_job->sent() % (round + 1)));
         const double seconds = double(m_job->elapsedMicros()) / 1e6;
@@ -302,8 +338,47 @@ namespace Aq::Ui
         m_progress->setValue(m_progress->maximum());
         m_start->setEnabled(m_publisher != nullptr);
         m_stop->setEnabled(false);
-        m_runStatus->setText(tr("Done: %1 published, %2 failed.").arg(m_published).arg(m_failed));
+        const QString recorded = finishRecording();
+        QString status = tr("Done: %1 published, %2 failed.").arg(m_published).arg(m_failed);
+        if (!recorded.isEmpty())
+            status += u' ' + tr("IDs recorded in %1.").arg(QDir::toNativeSeparators(recorded));
+        if (!m_recordingProblem.isEmpty())
+            status += u' ' + tr("Not recorded: %1").arg(m_recordingProblem);
+        m_runStatus->setText(status);
+        if (!recorded.isEmpty())
+            emit runRecorded(recorded);
         emit runFinished(m_published, m_failed);
+    }
+
+    void PublishPage::startRecording()
+    {
+        m_ids.reset();
+        m_recordingProblem.clear();
+        if (!isRecording())
+            return;
+        RecordedRuns::prune(m_runsFolder, RecordedRuns::MaxKept - 1);
+        m_ids = std::make_unique<Reconcile::IdsFileWriter>(RecordedRuns::newRunPath(m_runsFolder, QDateTime::currentDateTimeUtc()));
+        if (Status opened = m_ids->open(); !opened) {
+            // The run goes on without its record.
+            m_recordingProblem = opened.error().message;
+            m_ids.reset();
+        }
+    }
+
+    QString PublishPage::finishRecording()
+    {
+        if (!m_ids)
+            return {};
+        const std::unique_ptr<Reconcile::IdsFileWriter> ids = std::move(m_ids);
+        if (Status closed = ids->close(); !closed && m_recordingProblem.isEmpty())
+            m_recordingProblem = closed.error().message;
+        // Nothing was published (the schema check refused the events): there is nothing to reconcile.
+        if (ids->lines() == 0 || !m_recordingProblem.isEmpty()) {
+            if (ids->lines() == 0)
+                QFile::remove(ids->path());
+            return {};
+        }
+        return ids->path();
     }
 
     void PublishPage::appendResult(const QString &line)

@@ -1,4 +1,4 @@
-#include "app/cli/publishedrun.h"
+#include "core/reconcile/publishedrun.h"
 
 #include <algorithm>
 #include <cstring>
@@ -6,11 +6,11 @@
 
 #include <QCryptographicHash>
 
-#include "app/cli/idsfilereader.h"
+#include "core/reconcile/idsfilereader.h"
 
 using namespace Qt::Literals::StringLiterals;
 
-namespace Aq::Cli
+namespace Aq::Reconcile
 {
     PublishedRun::Digest PublishedRun::digest(QByteArrayView id)
     {

@@ -4,9 +4,10 @@
 #include <QString>
 #include <QStringList>
 
-namespace Aq::Cli
+namespace Aq::Reconcile
 {
-    // What `aqueduct verify` found: a publish run's events against the table and the error table.
+    // What a reconciliation found (aqueduct verify, the console's Dead letters page): a publish run's events
+    // against the table and the error table.
     //
     // Every event ID counts once, however many times it was published (the pipeline's insertId, the key
     // column's value, keeps one row). Of the `sent` events, `stored` have at least one row in the table

@@ -1,10 +1,10 @@
-#include "app/cli/idsfilereader.h"
+#include "core/reconcile/idsfilereader.h"
 
 #include <QStringDecoder>
 
 using namespace Qt::Literals::StringLiterals;
 
-namespace Aq::Cli
+namespace Aq::Reconcile
 {
     namespace
     {

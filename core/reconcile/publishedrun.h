@@ -9,7 +9,7 @@
 
 #include "core/common/result.h"
 
-namespace Aq::Cli
+namespace Aq::Reconcile
 {
     // What a publish run sent, indexed from its ids file (aqueduct publish --ids-out) in one streaming pass: the
     // distinct event IDs and which event each message ID carried. IDs are kept as 128-bit digests (MD5; a

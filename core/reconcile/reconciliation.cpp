@@ -1,10 +1,10 @@
-#include "app/cli/reconciliation.h"
+#include "core/reconcile/reconciliation.h"
 
 #include <algorithm>
 
 using namespace Qt::Literals::StringLiterals;
 
-namespace Aq::Cli
+namespace Aq::Reconcile
 {
     namespace
     {

@@ -6,7 +6,7 @@
 
 #include "core/common/result.h"
 
-namespace Aq::Cli
+namespace Aq::Reconcile
 {
     // One line of an `aqueduct publish --ids-out` file: MESSAGE_ID<TAB>EVENT_ID.
     struct IdsLine
