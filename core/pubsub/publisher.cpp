@@ -23,9 +23,18 @@ namespace Aq::PubSub
     }
 
     Publisher::Publisher(PubSubClient *client, const QString &topic, PublisherSettings settings, QObject *parent)
+        : Publisher(
+              [client, topic](const QList<PubsubMessage> &messages, QObject *context, std::function<void(Result<QStringList>)> done) {
+                  client->publish(topic, messages, context, std::move(done));
+              },
+              topic, settings, parent)
+    {
+    }
+
+    Publisher::Publisher(BatchSender sender, const QString &destination, PublisherSettings settings, QObject *parent)
         : QObject(parent)
-        , m_client {client}
-        , m_topic {topic}
+        , m_send {std::move(sender)}
+        , m_topic {destination}
         , m_settings {settings}
     {
         m_settings.maxMessages = qBound(1, m_settings.maxMessages, MaxMessagesPerPublish);
@@ -131,7 +140,7 @@ namespace Aq::PubSub
         for (const Pending &pending : batch)
             messages.append(pending.message);
         auto shared = std::make_shared<std::vector<Pending>>(std::move(batch));
-        m_client->publish(m_topic, messages, this, [this, orderingKey, shared](Result<QStringList> ids) {
+        m_send(messages, this, [this, orderingKey, shared](Result<QStringList> ids) {
             finishBatch(orderingKey, std::move(*shared), ids);
         });
     }

@@ -37,8 +37,14 @@ namespace Aq::PubSub
 
     public:
         using Done = std::function<void(Result<QString>)>;   // the message id, or why it was not published
+        // Sends one batch (at most 1,000 messages, 10 MB) and calls back with one message ID per message, in order,
+        // or the error; `context` is the publisher.
+        using BatchSender = std::function<void(const QList<PubsubMessage> &messages, QObject *context, std::function<void(Result<QStringList>)> done)>;
 
         Publisher(PubSubClient *client, const QString &topic, PublisherSettings settings = {}, QObject *parent = nullptr);
+        // Publishes through something other than a topic's publish call (an Aqueduct server's POST /publish);
+        // `destination` names it, for topic().
+        Publisher(BatchSender sender, const QString &destination, PublisherSettings settings = {}, QObject *parent = nullptr);
         ~Publisher() override;
 
         // Queues a message. Refused at once (RESOURCE_EXHAUSTED) when flow control is full: wait for
@@ -81,7 +87,7 @@ namespace Aq::PubSub
         void finishBatch(const QString &orderingKey, std::vector<Pending> batch, const Result<QStringList> &ids);
         void release(qsizetype messages, qsizetype bytes);
 
-        PubSubClient *m_client;
+        BatchSender m_send;
         QString m_topic;
         PublisherSettings m_settings;
         std::map<QString, KeyQueue> m_queues;   // "" is the unordered queue

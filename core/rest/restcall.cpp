@@ -31,7 +31,7 @@ namespace Aq::Rest
         }
     }
 
-    RestCall::RestCall(RestClient *client, RestRequest request, QObject *context, RestClient::Callback callback)
+    RestCall::RestCall(RestClient *client, RestRequest request, QObject *context, RestClient::ReplyCallback callback)
         : QObject(client)
         , m_client {client}
         , m_request {std::move(request)}
@@ -146,7 +146,7 @@ namespace Aq::Rest
             return;
         }
         if (httpStatus >= 200 && httpStatus < 300) {
-            finish(body);
+            finish(RestReply {body, reply->rawHeaderPairs()});
             return;
         }
         if (httpStatus == 0) {
@@ -178,7 +178,7 @@ namespace Aq::Rest
         finish(std::move(error));
     }
 
-    void RestCall::finish(Result<QByteArray> result)
+    void RestCall::finish(Result<RestReply> result)
     {
         if (m_finished)
             return;

@@ -20,7 +20,7 @@ namespace Aq::Rest
         Q_OBJECT
 
     public:
-        RestCall(RestClient *client, RestRequest request, QObject *context, RestClient::Callback callback);
+        RestCall(RestClient *client, RestRequest request, QObject *context, RestClient::ReplyCallback callback);
 
         void start();
         // Stops the call; the callback gets CANCELLED (unless its context is gone).
@@ -32,13 +32,13 @@ namespace Aq::Rest
         void sendAttempt(const Auth::AuthorizationHeaders &headers);
         void onReplyFinished();
         void retryOrFinish(ApiError error);
-        void finish(Result<QByteArray> result);
+        void finish(Result<RestReply> result);
 
         RestClient *m_client;
         RestRequest m_request;
         QPointer<QObject> m_context;
         bool m_hadContext;
-        RestClient::Callback m_callback;
+        RestClient::ReplyCallback m_callback;
         QDeadlineTimer m_deadline;
         QTimer m_attemptTimer;
         QTimer m_backoffTimer;

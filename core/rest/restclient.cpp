@@ -32,7 +32,26 @@ namespace Aq::Rest
 
     RestClient::~RestClient() = default;
 
+    QByteArray RestReply::header(QByteArrayView name) const
+    {
+        for (const auto &[key, value] : headers) {
+            if (name.compare(key, Qt::CaseInsensitive) == 0)
+                return value;
+        }
+        return {};
+    }
+
     QPointer<RestCall> RestClient::send(RestRequest request, QObject *context, Callback callback)
+    {
+        return sendForReply(std::move(request), context, [callback = std::move(callback)](Result<RestReply> reply) {
+            if (reply)
+                callback(std::move(reply->body));
+            else
+                callback(reply.error());
+        });
+    }
+
+    QPointer<RestCall> RestClient::sendForReply(RestRequest request, QObject *context, ReplyCallback callback)
     {
         auto *call = new RestCall(this, std::move(request), context, std::move(callback));
         QPointer<RestCall> handle(call);

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include <QByteArray>
+#include <QList>
+#include <QPair>
 #include <QObject>
 #include <QPointer>
 
@@ -28,6 +30,16 @@ namespace Aq::Rest
     using NetworkAccessFactory = std::function<QNetworkAccessManager *(QObject *parent)>;
     NetworkAccessFactory plainNetworkAccess();
 
+    // A 2xx reply: its body, and the headers that carry more than the body does (a next page's token).
+    struct RestReply
+    {
+        QByteArray body;
+        QList<QPair<QByteArray, QByteArray>> headers;
+
+        // The first header of that name (case-insensitive); empty when there is none.
+        QByteArray header(QByteArrayView name) const;
+    };
+
     struct RestClientOptions
     {
         RetryPolicy retry;
@@ -44,6 +56,7 @@ namespace Aq::Rest
 
     public:
         using Callback = std::function<void(Result<QByteArray>)>;
+        using ReplyCallback = std::function<void(Result<RestReply>)>;
 
         RestClient(NetworkAccessFactory networkAccess, std::shared_ptr<Auth::Credentials> credentials,
                    RestClientOptions options = {}, QObject *parent = nullptr);
@@ -52,6 +65,8 @@ namespace Aq::Rest
         // `callback` gets the reply body of a 2xx, or the error; exactly once, never inside send(), unless
         // `context` is destroyed first (then never). The returned call may be aborted (CANCELLED).
         QPointer<RestCall> send(RestRequest request, QObject *context, Callback callback);
+        // The same, with the reply's headers.
+        QPointer<RestCall> sendForReply(RestRequest request, QObject *context, ReplyCallback callback);
 
         const RestClientOptions &options() const { return m_options; }
         Auth::Credentials *credentials() const { return m_credentials.get(); }
