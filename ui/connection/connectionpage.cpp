@@ -4,6 +4,7 @@
 
 #include <QComboBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QGroupBox>
 #include <QLabel>
 #include <QPushButton>
@@ -13,6 +14,7 @@
 #include "core/bigquery/bigqueryclient.h"
 #include "core/config/profile.h"
 #include "core/pubsub/pubsubclient.h"
+#include "core/remote/operatorclient.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -36,29 +38,52 @@ namespace Aq::Ui
         , m_test {new QPushButton(tr("Test connection"), this)}
         , m_timeZone {new QComboBox(this)}
     {
-        const Config::Profile &profile = context.profile;
-        auto *backend = new QGroupBox(tr("Backend"), this);
-        auto *backendForm = new QFormLayout(backend);
-        backendForm->addRow(tr("Talks to"), selectable(context.backendDescription, backend));
-        backendForm->addRow(tr("Project"), selectable(profile.project, backend));
-        backendForm->addRow(tr("Pub/Sub"), selectable(Config::backendName(profile.pubsub.backend), backend));
-        backendForm->addRow(tr("BigQuery"), selectable(Config::backendName(profile.bigquery.backend), backend));
-        if (profile.usesLocal())
-            backendForm->addRow(tr("Data folder"), selectable(profile.dataDir, backend));
-        backendForm->addRow(tr("This console's endpoint"),
-                            selectable(tr("%1 — `aqueduct publish`, `aqueduct query`, gcloud and Google's clients reach the local cloud here")
-                                           .arg(context.endpoint.toString()),
-                                       backend));
+        auto *layout = new QVBoxLayout(this);
+        if (context.remote) {
+            auto *server = new QGroupBox(tr("Remote server"), this);
+            auto *serverForm = new QFormLayout(server);
+            serverForm->addRow(tr("Watching"), selectable(context.endpoint.toString(), server));
+            serverForm->addRow(tr("Through"), selectable(tr("its operator API: /stats/series, /events, /publish, /dead-letters"), server));
+            serverForm->addRow(tr("API key"), selectable(context.backendDescription, server));
+            layout->addWidget(server);
+        } else {
+            const Config::Profile &profile = context.profile;
+            auto *backend = new QGroupBox(tr("Backend"), this);
+            auto *backendForm = new QFormLayout(backend);
+            backendForm->addRow(tr("Talks to"), selectable(context.backendDescription, backend));
+            backendForm->addRow(tr("Project"), selectable(profile.project, backend));
+            backendForm->addRow(tr("Pub/Sub"), selectable(Config::backendName(profile.pubsub.backend), backend));
+            backendForm->addRow(tr("BigQuery"), selectable(Config::backendName(profile.bigquery.backend), backend));
+            if (profile.usesLocal())
+                backendForm->addRow(tr("Data folder"), selectable(profile.dataDir, backend));
+            backendForm->addRow(tr("This console's endpoint"),
+                                selectable(tr("%1 — `aqueduct publish`, `aqueduct query`, gcloud and Google's clients reach the local cloud here")
+                                               .arg(context.endpoint.toString()),
+                                           backend));
 
-        auto *resources = new QGroupBox(tr("Resources"), this);
-        auto *resourceForm = new QFormLayout(resources);
-        const Pipeline::IngestSettings &ingest = context.ingest;
-        resourceForm->addRow(tr("Topic"), selectable(ingest.topic, resources));
-        resourceForm->addRow(tr("Subscription"), selectable(ingest.subscription, resources));
-        resourceForm->addRow(tr("Dead-letter topic"), selectable(ingest.deadLetterTopic, resources));
-        resourceForm->addRow(tr("Table"), selectable(u"%1.%2"_s.arg(ingest.dataset, ingest.table), resources));
-        resourceForm->addRow(tr("Error table"), selectable(u"%1.%2"_s.arg(ingest.dataset, ingest.errorTable), resources));
-        resourceForm->addRow(tr("Key column"), selectable(ingest.conversion.keyColumn, resources));
+            auto *resources = new QGroupBox(tr("Resources"), this);
+            auto *resourceForm = new QFormLayout(resources);
+            const Pipeline::IngestSettings &ingest = context.ingest;
+            resourceForm->addRow(tr("Topic"), selectable(ingest.topic, resources));
+            resourceForm->addRow(tr("Subscription"), selectable(ingest.subscription, resources));
+            resourceForm->addRow(tr("Dead-letter topic"), selectable(ingest.deadLetterTopic, resources));
+            resourceForm->addRow(tr("Table"), selectable(u"%1.%2"_s.arg(ingest.dataset, ingest.table), resources));
+            resourceForm->addRow(tr("Error table"), selectable(u"%1.%2"_s.arg(ingest.dataset, ingest.errorTable), resources));
+            resourceForm->addRow(tr("Key column"), selectable(ingest.conversion.keyColumn, resources));
+            layout->addWidget(backend);
+            layout->addWidget(resources);
+        }
+
+        auto *remote = new QGroupBox(tr("Deployed servers"), this);
+        auto *remoteLayout = new QHBoxLayout(remote);
+        auto *remoteHint = new QLabel(tr("Watch an `aqueduct serve` (on Cloud Run, or anywhere) by its URL and API key, in a window of its own."), remote);
+        remoteHint->setWordWrap(true);
+        auto *watch = new QPushButton(tr("Watch a remote server…"), remote);
+        watch->setToolTip(tr("Ctrl+Shift+O"));
+        connect(watch, &QPushButton::clicked, this, &ConnectionPage::remoteServerWanted);
+        remoteLayout->addWidget(remoteHint, 1);
+        remoteLayout->addWidget(watch);
+        layout->addWidget(remote);
 
         auto *display = new QGroupBox(tr("Display"), this);
         auto *displayForm = new QFormLayout(display);
@@ -80,9 +105,6 @@ namespace Aq::Ui
         m_test->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
         connect(m_test, &QPushButton::clicked, this, &ConnectionPage::testConnection);
 
-        auto *layout = new QVBoxLayout(this);
-        layout->addWidget(backend);
-        layout->addWidget(resources);
         layout->addWidget(display);
         layout->addWidget(m_test, 0, Qt::AlignLeft);
         layout->addWidget(m_result);
@@ -96,12 +118,61 @@ namespace Aq::Ui
         m_test->setEnabled(pubsub && bigquery);
     }
 
+    void ConnectionPage::setRemoteClient(Remote::OperatorClient *client)
+    {
+        m_remote = client;
+        m_test->setEnabled(client != nullptr);
+    }
+
+    void ConnectionPage::setUtc(bool utc)
+    {
+        m_timeZone->setCurrentIndex(utc ? 0 : 1);
+    }
+
+    void ConnectionPage::showOutcome(const QStringList &problems, const QString &success)
+    {
+        m_test->setEnabled(true);
+        const bool ok = problems.isEmpty();
+        m_result->setText(ok ? u"<span style='color:#3c9a5f'>%1</span>"_s.arg(success.toHtmlEscaped())
+                             : u"<span style='color:#d9534f'>%1</span>"_s.arg(problems.join(u"\n"_s).toHtmlEscaped().replace(u"\n"_s, u"<br>"_s)));
+        emit tested(ok);
+    }
+
+    void ConnectionPage::testRemote()
+    {
+        struct Outcome
+        {
+            int pending = 2;
+            QStringList problems;
+            QString readiness;
+        };
+        auto outcome = std::make_shared<Outcome>();
+        const auto finish = [this, outcome] {
+            if (--outcome->pending == 0)
+                showOutcome(outcome->problems, tr("Connected: the server answers (%1), and its events can be read.").arg(outcome->readiness));
+        };
+        m_remote->stats(this, [outcome, finish](Result<QJsonObject> stats) {
+            if (!stats)
+                outcome->problems.append(QObject::tr("GET /stats: %1").arg(stats.error().message));
+            else
+                outcome->readiness = stats->value(u"readiness"_s).toObject().value(u"ready"_s).toBool() ? QObject::tr("ready") : QObject::tr("not ready");
+            finish();
+        });
+        m_remote->events({}, 1, {}, this, [outcome, finish](Result<Remote::RemotePage> page) {
+            if (!page)
+                outcome->problems.append(QObject::tr("GET /events: %1").arg(page.error().message));
+            finish();
+        });
+    }
+
     void ConnectionPage::testConnection()
     {
-        if (!m_pubsub || !m_bigquery)
+        if (!m_remote && (!m_pubsub || !m_bigquery))
             return;
         m_test->setEnabled(false);
         m_result->setText(tr("Testing…"));
+        if (m_remote)
+            return testRemote();
         struct Outcome
         {
             int pending = 2;
@@ -109,13 +180,8 @@ namespace Aq::Ui
         };
         auto outcome = std::make_shared<Outcome>();
         const auto finish = [this, outcome] {
-            if (--outcome->pending > 0)
-                return;
-            m_test->setEnabled(true);
-            const bool ok = outcome->problems.isEmpty();
-            m_result->setText(ok ? u"<span style='color:#3c9a5f'>%1</span>"_s.arg(tr("Connected: the topic and the table answer."))
-                                 : u"<span style='color:#d9534f'>%1</span>"_s.arg(outcome->problems.join(u"<br>"_s).toHtmlEscaped()));
-            emit tested(ok);
+            if (--outcome->pending == 0)
+                showOutcome(outcome->problems, tr("Connected: the topic and the table answer."));
         };
         m_pubsub->getTopic(m_context.ingest.topic, this, [outcome, finish](auto topic) {
             if (!topic)

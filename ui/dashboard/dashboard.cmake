@@ -8,6 +8,8 @@ set(AQ_UI_DASHBOARD_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/metricsfeed.h
     ${CMAKE_CURRENT_LIST_DIR}/metricsjsonreader.cpp
     ${CMAKE_CURRENT_LIST_DIR}/metricsjsonreader.h
+    ${CMAKE_CURRENT_LIST_DIR}/remotemetricsfeed.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/remotemetricsfeed.h
     ${CMAKE_CURRENT_LIST_DIR}/statcard.cpp
     ${CMAKE_CURRENT_LIST_DIR}/statcard.h
     ${CMAKE_CURRENT_LIST_DIR}/timeserieschart.cpp

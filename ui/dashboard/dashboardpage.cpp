@@ -10,7 +10,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
-#include <QShortcut>
+#include <QAction>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -150,10 +150,14 @@ namespace Aq::Ui
         layout->addLayout(grid, 1);
 
         const std::array<Qt::Key, 3> keys {Qt::Key_1, Qt::Key_2, Qt::Key_3};
+        const std::array<const char *, 3> labels {QT_TR_NOOP("Dashboard: last &minute"), QT_TR_NOOP("Dashboard: last &15 minutes"), QT_TR_NOOP("Dashboard: last &hour")};
         for (size_t i = 0; i < keys.size(); ++i) {
-            auto *shortcut = new QShortcut(QKeySequence(Qt::ALT | keys[i]), this);
+            auto *action = new QAction(tr(labels[i]), this);
+            action->setShortcut(QKeySequence(Qt::ALT | keys[i]));
             const int seconds = WindowChoices[i];
-            connect(shortcut, &QShortcut::activated, this, [this, seconds] { setWindowSeconds(seconds); });
+            connect(action, &QAction::triggered, this, [this, seconds] { setWindowSeconds(seconds); });
+            addAction(action);
+            m_windowActions.append(action);
         }
 
         m_windowSeconds = 0;    // so that the default is applied like any later choice

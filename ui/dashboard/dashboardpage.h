@@ -8,6 +8,7 @@
 
 #include "core/metrics/stage.h"
 
+class QAction;
 class QButtonGroup;
 class QLabel;
 
@@ -53,6 +54,8 @@ namespace Aq::Ui
         int windowSeconds() const;
         // One of WindowChoices; anything else picks the nearest of them.
         void setWindowSeconds(int seconds);
+        // "last minute / 15 minutes / hour" with Alt+1/2/3, for the window's menu.
+        QList<QAction *> windowActions() const { return m_windowActions; }
 
         Qt::TimeSpec timeSpec() const;
         // Times on the charts in Qt::LocalTime (the default) or Qt::UTC.
@@ -129,5 +132,6 @@ namespace Aq::Ui
         TimeSeriesChart *m_latencyChart = nullptr;
         TimeSeriesChart *m_backlogChart = nullptr;
         TimeSeriesChart *m_errorsChart = nullptr;
+        QList<QAction *> m_windowActions;
     };
 }

@@ -17,6 +17,8 @@
 
 #include "core/bigquery/bigqueryclient.h"
 #include "core/bigquery/cellformat.h"
+#include "core/common/timeutil.h"
+#include "core/remote/operatorclient.h"
 #include "core/pubsub/publisher.h"
 #include "ui/deadletters/reconciliationpanel.h"
 
@@ -100,10 +102,14 @@ namespace Aq::Ui
         layout->addWidget(m_tabs);
 
         connect(refresh, &QPushButton::clicked, this, &DeadLettersPage::refresh);
-        connect(new QShortcut(QKeySequence(Qt::Key_F5), this), &QShortcut::activated, this, &DeadLettersPage::refresh);
+        auto *refreshShortcut = new QShortcut(QKeySequence(Qt::Key_F5), this);
+        refreshShortcut->setWhatsThis(tr("Reload the error table"));
+        connect(refreshShortcut, &QShortcut::activated, this, &DeadLettersPage::refresh);
         connect(m_table, &QTableWidget::itemSelectionChanged, this, &DeadLettersPage::showSelected);
         connect(m_redriveEdited, &QPushButton::clicked, this, [this] { redrive(selectedRows().mid(0, 1), true); });
-        connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_R), this), &QShortcut::activated, this, [this] { redrive(selectedRows().mid(0, 1), true); });
+        auto *redriveShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_R), this);
+        redriveShortcut->setWhatsThis(tr("Redrive the edited payload"));
+        connect(redriveShortcut, &QShortcut::activated, this, [this] { redrive(selectedRows().mid(0, 1), true); });
         connect(m_redriveSelected, &QPushButton::clicked, this, [this] { redrive(selectedRows(), false); });
         connect(m_redriveAll, &QPushButton::clicked, this, [this] {
             QList<int> all;
@@ -146,38 +152,94 @@ namespace Aq::Ui
         return m_table->rowCount();
     }
 
+    void DeadLettersPage::setRemoteClients(Remote::OperatorClient *client, PubSub::Publisher *redrivePublisher)
+    {
+        m_remote = client;
+        m_publisher = redrivePublisher;
+        m_tabs->setTabEnabled(m_tabs->indexOf(m_reconciliation), false);
+        m_tabs->setTabToolTip(m_tabs->indexOf(m_reconciliation), tr("Reconciliation reads the tables directly; it is not available through a remote server."));
+        refresh();
+    }
+
+    void DeadLettersPage::setTimeDisplay(TimeDisplay display)
+    {
+        m_timeDisplay = display;
+        m_table->setHorizontalHeaderItem(TimeColumn, new QTableWidgetItem(display == TimeDisplay::Utc ? tr("Time (UTC)") : tr("Time (local)")));
+        showTimes();
+    }
+
     void DeadLettersPage::refresh()
     {
+        const quint64 generation = ++m_generation;
+        const auto failed = [this](const QString &message) { m_status->setText(tr("The error table cannot be read: %1").arg(message)); };
+        if (m_remote) {
+            m_status->setText(tr("Loading…"));
+            m_remote->deadLetters(MaxRows, {}, this, [this, generation, failed](Result<Remote::RemotePage> page) {
+                if (generation != m_generation)
+                    return;
+                if (!page)
+                    return failed(page.error().message);
+                QList<DeadLetter> rows;
+                for (const QJsonObject &json : std::as_const(page->rows)) {
+                    rows.append({Time::parseTimestamp(json.value(u"timestamp"_s)), json.value(u"errorMessage"_s).toString(),
+                                 json.value(u"payloadString"_s).toString()});
+                }
+                showRows(rows);
+            });
+            return;
+        }
         if (!m_bigquery)
             return;
-        const quint64 generation = ++m_generation;
         BigQuery::QueryRequest request;
         request.sql = u"SELECT `timestamp`, `errorMessage`, `payloadString` FROM %1 ORDER BY `timestamp` DESC LIMIT %2"_s.arg(m_errorTable).arg(MaxRows);
         request.pageSize = MaxRows;
         m_status->setText(tr("Loading…"));
-        m_bigquery->query(request, this, [this, generation](Result<BigQuery::QueryPage> page) {
+        m_bigquery->query(request, this, [this, generation, failed](Result<BigQuery::QueryPage> page) {
             if (generation != m_generation)
                 return;
-            if (!page) {
-                m_status->setText(tr("The error table cannot be read: %1").arg(page.error().message));
-                return;
-            }
-            m_table->setRowCount(int(page->rows.size()));
-            for (int r = 0; r < page->rows.size(); ++r) {
-                const QVariantList &row = page->rows[r];
-                for (int c = 0; c < ColumnCount; ++c) {
-                    const QString text = row.value(c).isNull() ? QString() : BigQuery::cellToText(page->fields[c], row.value(c));
-                    auto *item = new QTableWidgetItem(c == PayloadColumn ? text.left(300) : text);
-                    item->setData(Qt::UserRole, text);
-                    item->setToolTip(text.left(2000));
-                    m_table->setItem(r, c, item);
-                }
-            }
-            m_table->resizeColumnToContents(TimeColumn);
-            showSelected();
-            m_status->setText(tr("%n dead letter(s), newest first (at most %1 shown).", nullptr, int(page->rows.size())).arg(MaxRows));
-            emit refreshed(int(page->rows.size()));
+            if (!page)
+                return failed(page.error().message);
+            const auto text = [&page](const QVariantList &row, int column) {
+                return row.value(column).isNull() ? QString() : BigQuery::cellToText(page->fields[column], row.value(column));
+            };
+            QList<DeadLetter> rows;
+            for (const QVariantList &row : std::as_const(page->rows))
+                rows.append({Time::parseTimestamp(text(row, TimeColumn)), text(row, ReasonColumn), text(row, PayloadColumn)});
+            showRows(rows);
         });
+    }
+
+    void DeadLettersPage::showRows(const QList<DeadLetter> &rows)
+    {
+        m_table->setRowCount(int(rows.size()));
+        for (int r = 0; r < rows.size(); ++r) {
+            const DeadLetter &row = rows[r];
+            auto *time = new QTableWidgetItem;
+            if (row.timeMicros)
+                time->setData(Qt::UserRole, *row.timeMicros);
+            m_table->setItem(r, TimeColumn, time);
+            for (const auto &[column, text] : {std::pair {ReasonColumn, row.reason}, std::pair {PayloadColumn, row.payload}}) {
+                auto *item = new QTableWidgetItem(column == PayloadColumn ? text.left(300) : text);
+                item->setData(Qt::UserRole, text);
+                item->setToolTip(text.left(2000));
+                m_table->setItem(r, column, item);
+            }
+        }
+        showTimes();
+        showSelected();
+        m_status->setText(tr("%n dead letter(s), newest first (at most %1 shown).", nullptr, int(rows.size())).arg(MaxRows));
+        emit refreshed(int(rows.size()));
+    }
+
+    void DeadLettersPage::showTimes()
+    {
+        for (int r = 0; r < m_table->rowCount(); ++r) {
+            QTableWidgetItem *item = m_table->item(r, TimeColumn);
+            const QVariant micros = item ? item->data(Qt::UserRole) : QVariant();
+            if (micros.isValid())
+                item->setText(timestampText(micros.toLongLong(), m_timeDisplay));
+        }
+        m_table->resizeColumnToContents(TimeColumn);
     }
 
     QList<int> DeadLettersPage::selectedRows() const

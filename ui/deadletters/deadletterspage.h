@@ -1,10 +1,13 @@
 #pragma once
 
+#include <optional>
+
 #include <QPointer>
 #include <QWidget>
 
 #include "core/pipeline/ingestsettings.h"
 #include "core/pipeline/rowconverter.h"
+#include "ui/rows/rowformat.h"
 
 class QLabel;
 class QPlainTextEdit;
@@ -23,6 +26,11 @@ namespace Aq::PubSub
     class PubSubClient;
 }
 
+namespace Aq::Remote
+{
+    class OperatorClient;
+}
+
 namespace Aq::Ui
 {
     class ReconciliationPanel;
@@ -38,6 +46,10 @@ namespace Aq::Ui
         DeadLettersPage(const Pipeline::RowConverter &converter, const QString &errorTableSql, QWidget *parent = nullptr);
 
         void setClients(BigQuery::BigQueryClient *bigquery, PubSub::Publisher *publisher);
+        // Watching a remote `aqueduct serve`: the error table from its GET /dead-letters, redriven through a
+        // publisher to its POST /dead-letters/redrive (which checks the schema again). No reconciliation tab.
+        void setRemoteClients(Remote::OperatorClient *client, PubSub::Publisher *redrivePublisher);
+        void setTimeDisplay(TimeDisplay display);
         // What the reconciliation tab needs: the clients and the pipeline's resource names.
         void setReconcileClients(BigQuery::BigQueryClient *bigquery, PubSub::PubSubClient *pubsub, const Pipeline::IngestSettings &ingest);
         // A run the Publish page recorded (PublishPage::runRecorded): listed first in the reconciliation tab.
@@ -55,6 +67,15 @@ namespace Aq::Ui
         void redriven(int published, int refused);
 
     private:
+        struct DeadLetter
+        {
+            std::optional<qint64> timeMicros;
+            QString reason;
+            QString payload;
+        };
+
+        void showRows(const QList<DeadLetter> &rows);
+        void showTimes();
         void showSelected();
         QList<int> selectedRows() const;
 
@@ -62,6 +83,8 @@ namespace Aq::Ui
         QString m_errorTable;   // `project.dataset.table`
         QPointer<BigQuery::BigQueryClient> m_bigquery;
         QPointer<PubSub::Publisher> m_publisher;
+        QPointer<Remote::OperatorClient> m_remote;
+        TimeDisplay m_timeDisplay = TimeDisplay::Utc;
         QTabWidget *m_tabs;
         ReconciliationPanel *m_reconciliation;
         QTableWidget *m_table;

@@ -156,8 +156,10 @@ namespace Aq::Ui
         connect(m_start, &QPushButton::clicked, this, &PublishPage::startPublishing);
         connect(m_stop, &QPushButton::clicked, this, &PublishPage::stopPublishing);
         auto *startShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
+        startShortcut->setWhatsThis(tr("Start publishing"));
         connect(startShortcut, &QShortcut::activated, this, &PublishPage::startPublishing);
         auto *stopShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period), this);
+        stopShortcut->setWhatsThis(tr("Stop publishing"));
         connect(stopShortcut, &QShortcut::activated, this, &PublishPage::stopPublishing);
         updatePreview();
     }
@@ -169,9 +171,9 @@ namespace Aq::Ui
         return u"{\n"
                "  \"event_id\": \"{{uuid}}\",\n"
                "  \"timestamp\": \"{{now}}\",\n"
-               "  \"event_type\": \"{{choice:page_view,click,login,form_submit,purchase}}\",\n"
-               "  \"user_id\": \"user_{{int:1:1000}}\",\n"
                "  \"event_data\": {\n"
+               "    \"event_type\": \"{{choice:page_view,click,login,form_submit,purchase}}\",\n"
+               "    \"user_id\": \"user_{{int:1:1000}}\",\n"
                "    \"page\": \"{{choice:/,/products,/cart,/checkout}}\",\n"
                "    \"browser\": \"{{choice:Chrome,Firefox,Safari,Edge}}\",\n"
                "    \"country\": \"{{choice:US,DE,FR,GB,JP,BR}}\",\n"
