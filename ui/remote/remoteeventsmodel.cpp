@@ -72,7 +72,10 @@ namespace Aq::Ui
             }
             if (!page->rows.isEmpty()) {
                 beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->rows.size()) - 1);
-                m_rows.append(page->rows);
+                for (QJsonObject &json : page->rows) {
+                    const std::optional<qint64> micros = Time::parseTimestamp(json.value(u"timestamp"_s));
+                    m_rows.append({std::move(json), micros});
+                }
                 endInsertRows();
             }
             m_nextPageToken = m_rows.size() >= MaxRows ? QString() : page->nextPageToken;
@@ -96,14 +99,12 @@ namespace Aq::Ui
             return {};
         if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
             return {};
-        const QJsonObject &row = m_rows[index.row()];
+        const Event &event = m_rows[index.row()];
+        const QJsonObject &row = event.json;
         const QJsonObject eventData = row.value(u"event_data"_s).toObject();
         switch (index.column()) {
-        case TimeColumn: {
-            const QString text = row.value(u"timestamp"_s).toString();
-            const std::optional<qint64> micros = Time::parseTimestamp(text);
-            return micros ? timestampText(*micros, m_timeDisplay) : text;
-        }
+        case TimeColumn:
+            return event.timeMicros ? timestampText(*event.timeMicros, m_timeDisplay) : row.value(u"timestamp"_s).toString();
         case EventIdColumn: return row.value(u"event_id"_s).toVariant().toString();
         case EventTypeColumn: return eventData.value(u"event_type"_s).toVariant().toString();
         case UserIdColumn: return eventData.value(u"user_id"_s).toVariant().toString();

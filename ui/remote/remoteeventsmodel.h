@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <QAbstractTableModel>
 #include <QJsonObject>
 #include <QPointer>
@@ -39,7 +41,7 @@ namespace Aq::Ui
         void reload();
         void setTimeDisplay(TimeDisplay display);
 
-        QJsonObject event(int row) const { return m_rows.value(row); }
+        QJsonObject event(int row) const { return row >= 0 && row < m_rows.size() ? m_rows[row].json : QJsonObject(); }
         bool isLoading() const { return m_loading; }
         bool hasMore() const { return !m_nextPageToken.isEmpty(); }
 
@@ -56,11 +58,18 @@ namespace Aq::Ui
         void failed(const QString &message);
 
     private:
+        // An event as /events gave it, and its timestamp read once on arrival rather than in every data() call.
+        struct Event
+        {
+            QJsonObject json;
+            std::optional<qint64> timeMicros;
+        };
+
         void fetchPage();
 
         QPointer<Remote::OperatorClient> m_client;
         Remote::EventsFilter m_filter;
-        QList<QJsonObject> m_rows;
+        QList<Event> m_rows;
         QString m_nextPageToken;
         TimeDisplay m_timeDisplay = TimeDisplay::Utc;
         quint64 m_generation = 0;
