@@ -17,6 +17,7 @@
 
 #include "core/bigquery/bigqueryclient.h"
 #include "core/bigquery/cellformat.h"
+#include "core/bigquery/timestamp.h"
 #include "core/common/timeutil.h"
 #include "core/remote/operatorclient.h"
 #include "core/pubsub/publisher.h"
@@ -203,8 +204,15 @@ namespace Aq::Ui
                 return row.value(column).isNull() ? QString() : BigQuery::cellToText(page->fields[column], row.value(column));
             };
             QList<DeadLetter> rows;
-            for (const QVariantList &row : std::as_const(page->rows))
-                rows.append({Time::parseTimestamp(text(row, TimeColumn)), text(row, ReasonColumn), text(row, PayloadColumn)});
+            for (const QVariantList &row : std::as_const(page->rows)) {
+                const QVariant time = row.value(TimeColumn);
+                std::optional<qint64> micros;
+                if (time.metaType() == QMetaType::fromType<BigQuery::Timestamp>())
+                    micros = time.value<BigQuery::Timestamp>().microsSinceEpoch;
+                else if (time.toDateTime().isValid())
+                    micros = time.toDateTime().toMSecsSinceEpoch() * 1000;
+                rows.append({micros, text(row, ReasonColumn), text(row, PayloadColumn)});
+            }
             showRows(rows);
         });
     }
