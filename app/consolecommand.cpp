@@ -1,15 +1,16 @@
 #include "app/consolecommand.h"
 
 #include <cstdio>
+#include <memory>
 #include <optional>
 
 #include <QApplication>
 #include <QMessageBox>
 
+#include "app/consolewindows.h"
 #include "core/common/unixsignalwatcher.h"
-#include "core/localcloud/localbackend.h"
+#include "core/config/savedprofile.h"
 #include "core/remote/operatorclient.h"
-#include "core/server/servehost.h"
 #include "ui/connection/remoteserverdialog.h"
 #include "ui/mainwindow.h"
 
@@ -19,13 +20,6 @@ namespace Aq::App
 {
     namespace
     {
-        QString describeBackend(const Server::ServeOptions &options, const QUrl &endpoint)
-        {
-            if (options.profile.usesLocal())
-                return QObject::tr("local cloud · %1").arg(endpoint.toString());
-            return QObject::tr("%1 · project %2").arg(options.backend, options.profile.project);
-        }
-
         int fail(const QString &message, int code)
         {
             fprintf(stderr, "aqueduct: %s\n", qPrintable(message));
@@ -50,22 +44,26 @@ namespace Aq::App
             }
             return std::nullopt;
         }
-    }
 
-    // A window on a remote `aqueduct serve`; it deletes itself, and its client, when closed.
-    static void openRemoteWindow(const QUrl &url, const QByteArray &apiKey)
-    {
-        Ui::ConsoleContext context;
-        auto *client = new Remote::OperatorClient(url, apiKey);
-        context.remote = client;
-        context.endpoint = url;
-        context.backendDescription = apiKey.isEmpty() ? QObject::tr("none sent") : QObject::tr("sent as a bearer token (not shown)");
-        auto *window = new Ui::MainWindow(context);
-        window->setAttribute(Qt::WA_DeleteOnClose);
-        client->setParent(window);   // after the window: its pages hold the client until they go
-        QObject::connect(window, &Ui::MainWindow::remoteServerRequested, &openRemoteWindow);
-        window->show();
-        window->connectToBackends();
+        // The startup profile (Connection > Profiles), unless the command line or the environment chooses the backend.
+        QString applyStartupProfile(QStringList &arguments)
+        {
+            const Config::ProfileStore store;
+            const QString name = store.startupProfile();
+            if (name.isEmpty())
+                return {};
+            const QString chosen = Config::backendChosenOutsideProfiles(arguments, Config::ProfileInputs::processEnvironment());
+            if (!chosen.isEmpty()) {
+                fprintf(stderr, "aqueduct: the startup profile \"%s\" is not used: %s chooses the backend\n", qPrintable(name), qPrintable(chosen));
+                return {};
+            }
+            const std::optional<Config::SavedProfile> profile = store.find(name);
+            if (!profile)
+                return {};
+            arguments << profile->toArguments();
+            fprintf(stderr, "aqueduct: opening the startup profile \"%s\" (Connection > Profiles)\n", qPrintable(name));
+            return name;
+        }
     }
 
     int runConsole(int argc, char *argv[])
@@ -76,9 +74,13 @@ namespace Aq::App
         QApplication::setApplicationVersion(QStringLiteral(AQ_VERSION));
         QApplication::setApplicationDisplayName(u"Aqueduct"_s);
 
+        ConsoleWindows windows;
+        // Caught from here on (and handled once the event loop runs): SIGTERM while the host starts still drains it.
+        UnixSignalWatcher signalWatcher;
         QStringList arguments = QApplication::arguments();
         if (const std::optional<QString> remote = takeRemoteArgument(arguments)) {
             // Watching a deployed server: no local cloud, no pipeline in this process.
+            QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &app, &QApplication::quit);
             if (arguments.size() > 1) {
                 fprintf(stderr, "aqueduct: --remote takes no other flags (the key comes from AQUEDUCT_API_KEY or the dialog): %s\n",
                         qPrintable(arguments.mid(1).join(u' ')));
@@ -91,16 +93,18 @@ namespace Aq::App
             }
             const QByteArray key = qgetenv("AQUEDUCT_API_KEY");
             if (!key.isEmpty()) {
-                openRemoteWindow(*url, key);
+                windows.openRemote(*url, key);
             } else {
                 auto *dialog = new Ui::RemoteServerDialog;
                 dialog->setAttribute(Qt::WA_DeleteOnClose);
                 dialog->setServer(url->toString());
-                QObject::connect(dialog, &Ui::RemoteServerDialog::serverChosen, &openRemoteWindow);
+                QObject::connect(dialog, &Ui::RemoteServerDialog::serverChosen, &windows, &ConsoleWindows::openRemote);
                 dialog->show();
             }
             return QApplication::exec() == 0 ? Server::ExitOk : Server::ExitFailure;
         }
+        const bool wantsHelp = arguments.contains(u"--help"_s) || arguments.contains(u"-h"_s);
+        const QString profileName = wantsHelp ? QString() : applyStartupProfile(arguments);
         arguments.insert(1, u"serve"_s);
         if (!arguments.contains(u"--listen"_s) && qEnvironmentVariableIsEmpty("AQUEDUCT_LISTEN"))
             arguments << u"--listen"_s << u"127.0.0.1:0"_s;
@@ -115,32 +119,17 @@ namespace Aq::App
             return Server::ExitUsage;
         }
 
-        Server::ServeHost host(*options);
-        if (const std::optional<Server::ServeHost::StartFailure> failure = host.start())
-            return fail(failure->message, failure->exitCode);
-        fprintf(stderr, "aqueduct: the console's local cloud is on %s\n", qPrintable(host.endpoint().toString()));
+        Server::ServeHost::StartFailure failure;
+        Ui::MainWindow *window = windows.openLocal(*options, profileName, &failure);
+        if (!window)
+            return fail(failure.message, failure.exitCode);
+        fprintf(stderr, "aqueduct: the console's local cloud is on %s\n", qPrintable(windows.hostOf(window)->endpoint().toString()));
 
-        Ui::ConsoleContext context;
-        context.profile = options->profile;
-        context.ingest = options->ingestSettings;
-        context.local = host.localBackend();
-        context.metrics = host.metrics();
-        context.endpoint = host.endpoint();
-        context.backendDescription = describeBackend(*options, host.endpoint());
-        Ui::MainWindow window(context);
-        QObject::connect(&host, &Server::ServeHost::pipelineFailed, &window, [&window](const QString &message) {
-            QMessageBox::warning(&window, QObject::tr("Aqueduct"), QObject::tr("The ingest pipeline cannot start: %1").arg(message));
-        });
-        QObject::connect(&window, &Ui::MainWindow::remoteServerRequested, &openRemoteWindow);
-        window.show();
-        window.connectToBackends();
-
-        // Closing the window, SIGTERM or SIGINT drain the pipeline (what it holds is stored and acknowledged) first.
+        // Closing the last window, SIGTERM or SIGINT drain the pipelines (what they hold is stored and acknowledged) first.
         QApplication::setQuitOnLastWindowClosed(false);
-        QObject::connect(&app, &QApplication::lastWindowClosed, &host, &Server::ServeHost::drain);
-        UnixSignalWatcher signalWatcher;
-        QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &host, [&host] { host.drain(); });
-        QObject::connect(&host, &Server::ServeHost::finished, &app, &QApplication::quit);
+        QObject::connect(&app, &QApplication::lastWindowClosed, &windows, &ConsoleWindows::closeAll);
+        QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &windows, &ConsoleWindows::closeAll);
+        QObject::connect(&windows, &ConsoleWindows::drained, &app, &QApplication::quit);
         return QApplication::exec() == 0 ? Server::ExitOk : Server::ExitFailure;
     }
 }

@@ -35,6 +35,7 @@ namespace Aq::Ui
         Metrics::PipelineMetrics *metrics = nullptr;          // the console's own publishes count here too
         Remote::OperatorClient *remote = nullptr;             // set: a window on a remote server
         QUrl endpoint;
+        QString profileName;                               // the saved profile it came from, if any
         QString backendDescription;                        // "local cloud (data folder ...)", "Google Cloud, project p"
     };
 }

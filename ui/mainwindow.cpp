@@ -1,5 +1,6 @@
 #include "ui/mainwindow.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QDialog>
@@ -82,8 +83,12 @@ namespace Aq::Ui
         , m_ratesLabel {new QLabel(this)}
         , m_backlogLabel {new QLabel(this)}
     {
-        setWindowTitle(context.remote ? tr("Aqueduct — %1").arg(context.endpoint.toString())
-                                      : tr("Aqueduct — %1.%2").arg(context.ingest.dataset, context.ingest.table));
+        if (context.remote)
+            setWindowTitle(tr("Aqueduct — %1").arg(context.endpoint.toString()));
+        else if (!context.profileName.isEmpty())
+            setWindowTitle(tr("Aqueduct — %1 — %2.%3").arg(context.profileName, context.ingest.dataset, context.ingest.table));
+        else
+            setWindowTitle(tr("Aqueduct — %1.%2").arg(context.ingest.dataset, context.ingest.table));
         m_remoteFeed = dynamic_cast<RemoteMetricsFeed *>(m_feed.get());
         const Pipeline::RowConverter converter(context.ingest.schema, context.ingest.conversion);
         m_dashboard = new DashboardPage(m_feed.get(), this);
@@ -138,6 +143,7 @@ namespace Aq::Ui
             connect(m_publish, &PublishPage::runRecorded, m_deadLetters, &DeadLettersPage::addRecordedRun);
         connect(m_connectionPage, &ConnectionPage::timeZoneChanged, this, &MainWindow::applyTimeZone);
         connect(m_connectionPage, &ConnectionPage::remoteServerWanted, this, &MainWindow::askForRemoteServer);
+        connect(m_connectionPage, &ConnectionPage::profileOpenRequested, this, &MainWindow::profileWindowRequested);
         applyTimeZone(QSettings().value(u"Display/UTC"_s, true).toBool());
         resize(1280, 800);
     }
@@ -231,6 +237,13 @@ namespace Aq::Ui
             const QString what = shortcut->whatsThis().isEmpty() ? shortcut->objectName() : shortcut->whatsThis();
             if (!what.isEmpty())
                 entries.append({where + what, shortcut->key().toString(QKeySequence::NativeText)});
+        }
+        for (int index = 0; index < m_pages->count(); ++index) {
+            const QString where = m_navigation->item(index)->text() + u" › "_s;
+            for (QAbstractButton *button : m_pages->widget(index)->findChildren<QAbstractButton *>()) {
+                if (!button->shortcut().isEmpty())
+                    entries.append({where + button->text().remove(u'&'), button->shortcut().toString(QKeySequence::NativeText)});
+            }
         }
         QDialog dialog(this);
         dialog.setWindowTitle(tr("Keyboard shortcuts"));

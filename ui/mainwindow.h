@@ -5,6 +5,7 @@
 #include <QMainWindow>
 #include <QTimer>
 
+#include "core/config/savedprofile.h"
 #include "ui/consolecontext.h"
 
 class QLabel;
@@ -73,6 +74,8 @@ namespace Aq::Ui
         void connectionFailed(const QString &message);
         // File > Watch a remote server…: the operator gave a server's URL and API key (empty: none).
         void remoteServerRequested(const QUrl &url, const QByteArray &apiKey);
+        // Connection > Profiles > Open in a new window: run that profile's pipeline in a window of its own.
+        void profileWindowRequested(const Config::SavedProfile &profile);
 
     private:
         void addPage(QWidget *page, const QString &title, const QString &toolTip);

@@ -4,4 +4,6 @@ set(AQ_CONFIG_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/connection.h
     ${CMAKE_CURRENT_LIST_DIR}/profile.cpp
     ${CMAKE_CURRENT_LIST_DIR}/profile.h
+    ${CMAKE_CURRENT_LIST_DIR}/savedprofile.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/savedprofile.h
 )

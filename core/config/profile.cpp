@@ -1,5 +1,8 @@
 #include "core/config/profile.h"
 
+#include <array>
+#include <utility>
+
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
@@ -28,6 +31,8 @@ namespace Aq::Config
         {
             static const QList<Setting> all {
                 {u"backend"_s, u"backend"_s, u"AQUEDUCT_BACKEND"_s, u"local (default), emulator or gcp, for both services."_s, u"name"_s},
+                {u"pubsubBackend"_s, u"pubsub-backend"_s, u"AQUEDUCT_PUBSUB_BACKEND"_s, u"local, emulator or gcp, for Pub/Sub alone (over --backend)."_s, u"name"_s},
+                {u"bigqueryBackend"_s, u"bigquery-backend"_s, u"AQUEDUCT_BIGQUERY_BACKEND"_s, u"local, emulator or gcp, for BigQuery alone (over --backend)."_s, u"name"_s},
                 {u"project"_s, u"project"_s, u"AQUEDUCT_PROJECT"_s, u"Google Cloud project (else GOOGLE_CLOUD_PROJECT, the credentials' project, or aqueduct-local)."_s, u"id"_s},
                 {u"dataDir"_s, u"data-dir"_s, u"AQUEDUCT_DATA_DIR"_s, u"Data folder of the local cloud."_s, u"dir"_s},
                 {u"pubsubEndpoint"_s, u"pubsub-endpoint"_s, u"AQUEDUCT_PUBSUB_ENDPOINT"_s, u"Pub/Sub endpoint URL (keeps the backend's authentication)."_s, u"url"_s},
@@ -215,6 +220,23 @@ namespace Aq::Config
         return values;
     }
 
+    QStringList profileSettingKeys()
+    {
+        QStringList keys;
+        for (const Setting &setting : settings())
+            keys.append(setting.key);
+        return keys;
+    }
+
+    QString profileSettingOption(const QString &key)
+    {
+        for (const Setting &setting : settings()) {
+            if (setting.key == key)
+                return setting.option;
+        }
+        return {};
+    }
+
     QString defaultDataDir()
     {
         const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
@@ -269,22 +291,34 @@ namespace Aq::Config
                 return ApiError::invalidArgument(u"%1: unknown backend \"%2\"; use local, emulator or gcp"_s.arg(backend.source, backend.value));
             profile.pubsub = {*parsed, {}, backend.source};
             profile.bigquery = {*parsed, {}, backend.source};
-            if (*parsed == Backend::Emulator) {
-                if (pubsubHost.isSet())
-                    profile.pubsub.source = pubsubHost.source;
-                if (bigqueryHost.isSet())
-                    profile.bigquery.source = bigqueryHost.source;
-            } else {
-                for (const Found &host : {pubsubHost, bigqueryHost}) {
-                    if (host.isSet())
-                        profile.warnings.append(u"%1 is ignored because %2 chose backend %3"_s.arg(host.source, backend.source, backendName(*parsed)));
-                }
-            }
         } else {
             if (pubsubHost.isSet())
                 profile.pubsub = {Backend::Emulator, {}, pubsubHost.source};
             if (bigqueryHost.isSet())
                 profile.bigquery = {Backend::Emulator, {}, bigqueryHost.source};
+        }
+        // Then each service's own backend, over the common one (Pub/Sub on Google's emulator, BigQuery local).
+        const std::array<std::pair<ServiceLocation *, Found>, 2> serviceBackends {{
+            {&profile.pubsub, lookup.find(u"pubsubBackend"_s)},
+            {&profile.bigquery, lookup.find(u"bigqueryBackend"_s)},
+        }};
+        for (const auto &[service, chosen] : serviceBackends) {
+            if (!chosen.isSet())
+                continue;
+            const std::optional<Backend> parsed = parseBackend(chosen.value);
+            if (!parsed)
+                return ApiError::invalidArgument(u"%1: unknown backend \"%2\"; use local, emulator or gcp"_s.arg(chosen.source, chosen.value));
+            *service = {*parsed, {}, chosen.source};
+        }
+        // An explicit backend that is not the emulator wins over the emulator variables, which are then ignored.
+        const std::array<std::pair<ServiceLocation *, Found>, 2> emulatorHosts {{{&profile.pubsub, pubsubHost}, {&profile.bigquery, bigqueryHost}}};
+        for (const auto &[service, host] : emulatorHosts) {
+            if (!host.isSet())
+                continue;
+            if (service->backend == Backend::Emulator)
+                service->source = host.source;
+            else
+                profile.warnings.append(u"%1 is ignored because %2 chose backend %3"_s.arg(host.source, service->source, backendName(service->backend)));
         }
 
         // Endpoints.

@@ -90,6 +90,10 @@ namespace Aq::Config
     // Cloud, an emulator backend with no endpoint) are errors that say what to change.
     Result<Profile> resolveProfile(const ProfileInputs &inputs);
 
+    // The config-file keys of a profile ("backend", "dataDir", "topic", ...) and the flag of each ("data-dir").
+    QStringList profileSettingKeys();
+    QString profileSettingOption(const QString &key);
+
     QString defaultDataDir();
     // PUBSUB_EMULATOR_HOST is host:port with no scheme; BIGQUERY_EMULATOR_HOST has either form.
     Result<QUrl> parseEndpoint(const QString &text, const QString &source);

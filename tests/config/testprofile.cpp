@@ -84,6 +84,32 @@ private slots:
         QVERIFY2(profile->warnings.first().contains(u"PUBSUB_EMULATOR_HOST"_s), qPrintable(profile->warnings.first()));
     }
 
+    void eachServiceCanHaveItsOwnBackend()
+    {
+        // Pub/Sub on Google's emulator, BigQuery on the local cloud, without any environment variable.
+        const Result<Profile> mixed = resolve({{u"pubsub-backend"_s, u"emulator"_s}, {u"pubsub-endpoint"_s, u"http://127.0.0.1:8085"_s}});
+        QVERIFY2(mixed, qPrintable(whyNot(mixed)));
+        QCOMPARE(mixed->pubsub.backend, Backend::Emulator);
+        QCOMPARE(mixed->pubsub.endpoint, QUrl(u"http://127.0.0.1:8085"_s));
+        QCOMPARE(mixed->pubsub.source, u"--pubsub-endpoint"_s);
+        QCOMPARE(mixed->bigquery.backend, Backend::Local);
+        QVERIFY(mixed->usesLocal());
+
+        // The service's own backend wins over the common one, and takes its emulator variable.
+        const Result<Profile> over = resolve({{u"backend"_s, u"gcp"_s}, {u"bigquery-backend"_s, u"emulator"_s}},
+                                             {{u"BIGQUERY_EMULATOR_HOST"_s, u"127.0.0.1:9050"_s}});
+        QVERIFY2(over, qPrintable(whyNot(over)));
+        QCOMPARE(over->pubsub.backend, Backend::Gcp);
+        QCOMPARE(over->bigquery.backend, Backend::Emulator);
+        QCOMPARE(over->bigquery.endpoint, QUrl(u"http://127.0.0.1:9050"_s));
+        QVERIFY2(over->warnings.isEmpty(), qPrintable(over->warnings.join(u"; "_s)));
+
+        const Result<Profile> bad = resolve({{u"pubsub-backend"_s, u"kafka"_s}});
+        QVERIFY(!bad);
+        QVERIFY2(bad.error().message.contains(u"--pubsub-backend"_s) && bad.error().message.contains(u"local, emulator or gcp"_s),
+                 qPrintable(bad.error().message));
+    }
+
     void emulatorBackendNeedsEndpoints()
     {
         const Result<Profile> missing = resolve({{u"backend"_s, u"emulator"_s}}, {{u"PUBSUB_EMULATOR_HOST"_s, u"localhost:8085"_s}});

@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include "core/common/result.h"
+#include "core/localcloud/localbackend.h"
 #include "core/server/servehost.h"
 #include "ui/consolecontext.h"
 #include "ui/mainwindow.h"

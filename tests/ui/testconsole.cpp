@@ -1,6 +1,6 @@
 // The console end to end, offscreen: what `aqueduct` runs (ServeHost on a temp data folder) and its window. Publish
 // 100 events from the Publish page, then see them in Rows and on the Dashboard; dead letters; the connection test.
-// With AQ_SCREENSHOT_DIR set, the Publish, Dead letters and Connection pages are saved there as PNGs
+// With AQ_SCREENSHOT_DIR set, the Publish and Dead letters pages are saved there as PNGs
 // (docs/screenshots/ in the README; the dashboard's and rows' pictures come from their pages' own tests).
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -134,8 +134,7 @@ private slots:
         QSignalSpy tested(page, &Ui::ConnectionPage::tested);
         page->testConnection();
         QVERIFY(tested.wait(10000));
-        QCOMPARE(tested.first().at(0).toBool(), true);
-        saveScreenshot(Ui::MainWindow::Page::Connection, u"connection"_s);
+        QCOMPARE(tested.first().at(0).toBool(), true);   // connection.png comes from testprofiles (saved profiles shown)
     }
 
     void cleanupTestCase()

@@ -15,6 +15,7 @@
 #include "core/config/profile.h"
 #include "core/pubsub/pubsubclient.h"
 #include "core/remote/operatorclient.h"
+#include "ui/connection/profileeditor.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -38,7 +39,11 @@ namespace Aq::Ui
         , m_test {new QPushButton(tr("Test connection"), this)}
         , m_timeZone {new QComboBox(this)}
     {
-        auto *layout = new QVBoxLayout(this);
+        auto *columns = new QHBoxLayout(this);
+        auto *layout = new QVBoxLayout;
+        auto *side = new QVBoxLayout;
+        columns->addLayout(layout, 1);
+        columns->addLayout(side, 1);
         if (context.remote) {
             auto *server = new QGroupBox(tr("Remote server"), this);
             auto *serverForm = new QFormLayout(server);
@@ -50,6 +55,9 @@ namespace Aq::Ui
             const Config::Profile &profile = context.profile;
             auto *backend = new QGroupBox(tr("Backend"), this);
             auto *backendForm = new QFormLayout(backend);
+            backendForm->addRow(tr("Profile"), selectable(context.profileName.isEmpty() ? tr("none (the command line, environment and defaults)")
+                                                                                        : context.profileName,
+                                                          backend));
             backendForm->addRow(tr("Talks to"), selectable(context.backendDescription, backend));
             backendForm->addRow(tr("Project"), selectable(profile.project, backend));
             backendForm->addRow(tr("Pub/Sub"), selectable(Config::backendName(profile.pubsub.backend), backend));
@@ -72,6 +80,10 @@ namespace Aq::Ui
             resourceForm->addRow(tr("Key column"), selectable(ingest.conversion.keyColumn, resources));
             layout->addWidget(backend);
             layout->addWidget(resources);
+
+            auto *profiles = new ProfileEditor(context, this);
+            connect(profiles, &ProfileEditor::profileOpenRequested, this, &ConnectionPage::profileOpenRequested);
+            side->addWidget(profiles);
         }
 
         auto *remote = new QGroupBox(tr("Deployed servers"), this);
@@ -83,7 +95,8 @@ namespace Aq::Ui
         connect(watch, &QPushButton::clicked, this, &ConnectionPage::remoteServerWanted);
         remoteLayout->addWidget(remoteHint, 1);
         remoteLayout->addWidget(watch);
-        layout->addWidget(remote);
+        side->addWidget(remote);
+        side->addStretch();
 
         auto *display = new QGroupBox(tr("Display"), this);
         auto *displayForm = new QFormLayout(display);

@@ -3,6 +3,7 @@
 #include <QPointer>
 #include <QWidget>
 
+#include "core/config/savedprofile.h"
 #include "ui/consolecontext.h"
 
 class QComboBox;
@@ -27,8 +28,9 @@ namespace Aq::Remote
 namespace Aq::Ui
 {
     // Connection: what this console talks to (backend, project, endpoints, resources, the data folder and the
-    // loopback endpoint that `aqueduct publish` reaches; or the remote server it watches), a connection test, a
-    // way to watch a remote `aqueduct serve` in another window, and the display settings.
+    // loopback endpoint that `aqueduct publish` reaches; or the remote server it watches), a connection test, the
+    // saved profiles (ProfileEditor), a way to watch a remote `aqueduct serve` in another window, and the display
+    // settings.
     class ConnectionPage final : public QWidget
     {
         Q_OBJECT
@@ -46,6 +48,7 @@ namespace Aq::Ui
         void tested(bool ok);
         void timeZoneChanged(bool utc);
         void remoteServerWanted();
+        void profileOpenRequested(const Config::SavedProfile &profile);
 
     private:
         void testRemote();
