@@ -3,10 +3,7 @@
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
@@ -15,7 +12,6 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QTableWidget>
 #include <QVBoxLayout>
 
 #include "core/config/connection.h"
@@ -24,6 +20,7 @@
 #include "core/remote/operatorclient.h"
 #include "ui/connection/connectionpage.h"
 #include "ui/connection/remoteserverdialog.h"
+#include "ui/shortcutsdialog.h"
 #include "ui/dashboard/dashboardpage.h"
 #include "ui/dashboard/metricsfeed.h"
 #include "ui/dashboard/remotemetricsfeed.h"
@@ -216,7 +213,7 @@ namespace Aq::Ui
     void MainWindow::showShortcuts()
     {
         // Every action of the menus and the pages, with its keys: read from the widgets, so the list cannot go stale.
-        QList<std::pair<QString, QString>> entries;
+        QList<ShortcutsDialog::Entry> entries;
         const auto collect = [&entries](const QList<QAction *> &actions, const QString &where) {
             for (QAction *action : actions) {
                 if (!action->shortcut().isEmpty())
@@ -245,25 +242,7 @@ namespace Aq::Ui
                     entries.append({where + button->text().remove(u'&'), button->shortcut().toString(QKeySequence::NativeText)});
             }
         }
-        QDialog dialog(this);
-        dialog.setWindowTitle(tr("Keyboard shortcuts"));
-        auto *table = new QTableWidget(int(entries.size()), 2, &dialog);
-        table->setHorizontalHeaderLabels({tr("Action"), tr("Keys")});
-        table->verticalHeader()->hide();
-        table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-        for (int r = 0; r < entries.size(); ++r) {
-            table->setItem(r, 0, new QTableWidgetItem(entries[r].first));
-            table->setItem(r, 1, new QTableWidgetItem(entries[r].second));
-        }
-        table->resizeColumnsToContents();
-        table->horizontalHeader()->setStretchLastSection(true);
-        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
-        connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-        auto *layout = new QVBoxLayout(&dialog);
-        layout->addWidget(table);
-        layout->addWidget(buttons);
-        dialog.resize(560, 520);
-        dialog.exec();
+        ShortcutsDialog(entries, this).exec();
     }
 
     void MainWindow::askForRemoteServer()

@@ -9,6 +9,8 @@
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
+#include <QTimer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,6 +23,7 @@
 #include "ui/publish/publishpage.h"
 #include "ui/rows/rowspage.h"
 #include "ui/rows/rowwindowmodel.h"
+#include "ui/shortcutsdialog.h"
 #include "tests/ui/consoletesthost.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -53,6 +56,31 @@ private slots:
         QVERIFY2(started, started ? "" : qPrintable(started.error().message));
         m_host = m_console.host();
         m_window = m_console.window();
+    }
+
+    void keyboardShortcutsListActionsAndButtons()
+    {
+        QAction *help = nullptr;
+        for (QAction *action : m_window->findChildren<QAction *>()) {
+            if (action->shortcut() == QKeySequence(Qt::Key_F1))
+                help = action;
+        }
+        QVERIFY(help);
+        QHash<QString, QString> listed;
+        QTimer::singleShot(0, this, [&listed] {
+            auto *dialog = qobject_cast<Ui::ShortcutsDialog *>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            const auto *table = dialog->findChild<QTableWidget *>();
+            for (int row = 0; table && row < table->rowCount(); ++row)
+                listed.insert(table->item(row, 0)->text(), table->item(row, 1)->text());
+            dialog->reject();
+        });
+        help->trigger();
+        QVERIFY2(!listed.isEmpty(), "the dialog opened and listed something");
+        QCOMPARE(listed.value(u"Go › Rows"_s), QKeySequence(Qt::CTRL | Qt::Key_2).toString(QKeySequence::NativeText));
+        QCOMPARE(listed.value(u"Connection › Test connection"_s), QKeySequence(Qt::CTRL | Qt::Key_T).toString(QKeySequence::NativeText));
+        QCOMPARE(listed.value(u"Connection › Test"_s), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T).toString(QKeySequence::NativeText));
     }
 
     void pagesAreReachableByKeyboard()
