@@ -238,8 +238,9 @@ namespace Aq::Ui
         for (int index = 0; index < m_pages->count(); ++index) {
             const QString where = m_navigation->item(index)->text() + u" › "_s;
             for (QAbstractButton *button : m_pages->widget(index)->findChildren<QAbstractButton *>()) {
-                if (!button->shortcut().isEmpty())
-                    entries.append({where + button->text().remove(u'&'), button->shortcut().toString(QKeySequence::NativeText)});
+                const ShortcutsDialog::Entry entry {where + button->text().remove(u'&'), button->shortcut().toString(QKeySequence::NativeText)};
+                if (!button->shortcut().isEmpty() && !entries.contains(entry))
+                    entries.append(entry);
             }
         }
         ShortcutsDialog(entries, this).exec();

@@ -67,6 +67,10 @@ namespace Aq::Ui
     {
         auto *chooser = new QHBoxLayout;
         auto *newButton = new QPushButton(tr("New"), this);
+        newButton->setToolTip(tr("A new profile (Ctrl+N)"));
+        newButton->setShortcut(QKeySequence::New);
+        m_delete->setToolTip(tr("Delete the selected profile (Ctrl+Shift+D)"));
+        m_delete->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
         m_profiles->setMinimumContentsLength(24);
         m_profiles->setToolTip(tr("Saved profiles"));
         chooser->addWidget(m_profiles, 1);
@@ -83,7 +87,7 @@ namespace Aq::Ui
 
         m_dataDir = new QLineEdit(this);
         m_dataDir->setPlaceholderText(QDir::toNativeSeparators(Config::defaultDataDir()));
-        auto *dataDirBrowse = new QPushButton(tr("Browse…"), this);
+        auto *dataDirBrowse = new QPushButton(tr("&Browse…"), this);   // Alt+B: only one Browse shows at a time
         m_dataDirRow = addPathRow(tr("Data folder"), m_dataDir, dataDirBrowse);
 
         m_pubsubEndpoint = addLine(tr("Pub/Sub endpoint"), u"http://127.0.0.1:8085"_s,
@@ -93,7 +97,7 @@ namespace Aq::Ui
 
         m_credentials = new QLineEdit(this);
         m_credentials->setPlaceholderText(tr("empty: Application Default Credentials"));
-        auto *credentialsBrowse = new QPushButton(tr("Browse…"), this);
+        auto *credentialsBrowse = new QPushButton(tr("&Browse…"), this);
         m_credentialsRow = addPathRow(tr("Credentials file"), m_credentials, credentialsBrowse);
         m_credentialsRow->setWhatsThis(tr("A service-account key or gcloud's application_default_credentials.json. Only its path is saved."));
 
