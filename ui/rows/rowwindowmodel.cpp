@@ -298,8 +298,11 @@ namespace Aq::Ui
         // than the pin, which came after the browse began: a short range at the top of the index. Those are
         // counted before and after tables.get; rows only ever arrive, so the same number twice means none came
         // in between and the difference is exact. Otherwise try again, and in the end count with a query.
-        auto newer = [this, query](std::function<void(Result<qint64>)> then) {
-            runQuery(query.countNewerRequest(*query.pin()), 1, [then](Result<BigQuery::QueryPage> page) {
+        // Counted without the pin: under it, nothing is newer than the pin.
+        RowQuery unpinned = query;
+        unpinned.setPin(std::nullopt);
+        auto newer = [this, unpinned, pin = *query.pin()](std::function<void(Result<qint64>)> then) {
+            runQuery(unpinned.countNewerRequest(pin), 1, [then](Result<BigQuery::QueryPage> page) {
                 if (!page)
                     return then(page.error());
                 then(page->rows.isEmpty() ? 0 : page->rows.first().value(0).toLongLong());
