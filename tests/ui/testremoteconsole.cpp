@@ -7,6 +7,9 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QSettings>
 #include <QSignalSpy>
@@ -140,6 +143,65 @@ private slots:
         Ui::MetricsFeed *feed = m_window->dashboardPage()->feed();
         QTRY_VERIFY_WITH_TIMEOUT(feed->snapshot().total(Metrics::Stage::Published) >= 40, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(feed->snapshot().total(Metrics::Stage::Inserted) >= 40, 30000);
+    }
+
+    void exportWritesEveryEventTheFiltersMatch()
+    {
+        Ui::RemoteEventsPage *rows = m_window->remoteEventsPage();
+        Ui::RemoteEventsModel *model = rows->model();
+        rows->setFilterText({}, {});
+        QVERIFY(rows->applyFilters());
+        QTRY_VERIFY_WITH_TIMEOUT(!model->isLoading() && model->rowCount() >= 40 && !model->hasMore(), 20000);
+        QStringList shownIds;
+        for (int r = 0; r < model->rowCount(); ++r)
+            shownIds.append(model->event(r).value(u"event_id"_s).toString());
+
+        // JSON, pages of 7 events: every event once, newest first, as the server gave them.
+        QTemporaryDir folder;
+        const QString jsonPath = folder.filePath(u"events.json"_s);
+        QSignalSpy finished(rows, &Ui::RemoteEventsPage::exportFinished);
+        QVERIFY(rows->startExport(jsonPath, Ui::RowExporter::Format::Json, 7));
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().at(0).value<Ui::RowExporter::Outcome>(), Ui::RowExporter::Outcome::Completed);
+        QFile json(jsonPath);
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        const QJsonArray exported = QJsonDocument::fromJson(json.readAll()).array();
+        QStringList exportedIds;
+        for (const QJsonValue &event : exported)
+            exportedIds.append(event.toObject().value(u"event_id"_s).toString());
+        QCOMPARE(exportedIds, shownIds);
+
+        // CSV with an event_type filter: the header, then only that type's events.
+        const QString type = model->data(model->index(0, Ui::RemoteEventsModel::EventTypeColumn)).toString();
+        int ofType = 0;
+        for (int r = 0; r < model->rowCount(); ++r)
+            ofType += model->data(model->index(r, Ui::RemoteEventsModel::EventTypeColumn)).toString() == type;
+        rows->setFilterText(type, {});
+        QVERIFY(rows->applyFilters());
+        QTRY_VERIFY_WITH_TIMEOUT(!model->isLoading(), 20000);
+        const QString csvPath = folder.filePath(u"events.csv"_s);
+        finished.clear();
+        QVERIFY(rows->startExport(csvPath, Ui::RowExporter::Format::Csv, 5));
+        QVERIFY(finished.wait(30000));
+        QFile csv(csvPath);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().split('\n');
+        QCOMPARE(lines.first(), QByteArray("event_id,timestamp,event_data\r"));
+        QCOMPARE(lines.size() - 2, ofType);   // the header, and the empty piece after the last CRLF
+        for (qsizetype i = 1; i + 1 < lines.size(); ++i)
+            QVERIFY2(lines[i].contains(type.toUtf8()), lines[i].constData());
+
+        // Cancelled: no file at all.
+        const QString cancelledPath = folder.filePath(u"cancelled.csv"_s);
+        finished.clear();
+        QVERIFY(rows->startExport(cancelledPath, Ui::RowExporter::Format::Csv, 1));
+        rows->cancelExport();
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(finished.first().at(0).value<Ui::RowExporter::Outcome>(), Ui::RowExporter::Outcome::Cancelled);
+        QTest::qWait(200);
+        QVERIFY(!QFile::exists(cancelledPath));
+        rows->setFilterText({}, {});
+        QVERIFY(rows->applyFilters());
     }
 
     void deadLettersComeFromTheServerAndRedriveIsChecked()

@@ -38,6 +38,7 @@ namespace Aq::Ui
         void setClient(Remote::OperatorClient *client);
         // Starts again from the newest event with this filter.
         void setFilter(const Remote::EventsFilter &filter);
+        const Remote::EventsFilter &filter() const { return m_filter; }
         void reload();
         void setTimeDisplay(TimeDisplay display);
 

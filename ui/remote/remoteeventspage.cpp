@@ -2,6 +2,9 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -9,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QShortcut>
@@ -19,6 +23,7 @@
 
 #include "core/common/timeutil.h"
 #include "core/remote/operatorclient.h"
+#include "ui/remote/remoteeventsexporter.h"
 #include "ui/remote/remoteeventsmodel.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -35,6 +40,9 @@ namespace Aq::Ui
         , m_until {new QLineEdit(this)}
         , m_detail {new QPlainTextEdit(this)}
         , m_status {new QLabel(this)}
+        , m_export {new QPushButton(tr("Export…"), this)}
+        , m_progress {new QProgressBar(this)}
+        , m_cancelExport {new QPushButton(tr("Cancel export"), this)}
     {
         m_eventType->setPlaceholderText(tr("event_type"));
         m_userId->setPlaceholderText(tr("user_id"));
@@ -52,6 +60,13 @@ namespace Aq::Ui
         }
         filters->addWidget(apply);
         filters->addWidget(reload);
+        filters->addWidget(m_export);
+        m_export->setToolTip(tr("Write every event the filters match to a CSV or JSON file (Ctrl+E)"));
+        m_export->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+        m_progress->setRange(0, 0);   // the server does not say how many match: a busy bar, and the count in its text
+        m_progress->setTextVisible(true);
+        m_progress->setVisible(false);
+        m_cancelExport->setVisible(false);
 
         m_view->setModel(m_model);
         m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -74,7 +89,13 @@ namespace Aq::Ui
         auto *layout = new QVBoxLayout(this);
         layout->addLayout(filters);
         layout->addWidget(splitter, 1);
-        layout->addWidget(m_status);
+        auto *status = new QHBoxLayout;
+        status->addWidget(m_status, 1);
+        status->addWidget(m_progress);
+        status->addWidget(m_cancelExport);
+        layout->addLayout(status);
+        connect(m_export, &QPushButton::clicked, this, &RemoteEventsPage::chooseExportFile);
+        connect(m_cancelExport, &QPushButton::clicked, this, &RemoteEventsPage::cancelExport);
 
         connect(apply, &QPushButton::clicked, this, &RemoteEventsPage::applyFilters);
         connect(reload, &QPushButton::clicked, m_model, &RemoteEventsModel::reload);
@@ -104,6 +125,7 @@ namespace Aq::Ui
 
     void RemoteEventsPage::setClient(Remote::OperatorClient *client)
     {
+        m_client = client;
         m_status->setText(tr("Loading…"));
         m_model->setClient(client);
     }
@@ -162,5 +184,64 @@ namespace Aq::Ui
             lines += QJsonDocument(m_model->event(row.row())).toJson(QJsonDocument::Compact) + '\n';
         if (!lines.isEmpty())
             QApplication::clipboard()->setText(QString::fromUtf8(lines));
+    }
+
+    void RemoteEventsPage::chooseExportFile()
+    {
+        if (isExporting())
+            return;
+        QString filter;
+        QString path = QFileDialog::getSaveFileName(this, tr("Export events"), QDir::home().filePath(u"events.csv"_s), tr("CSV (*.csv);;JSON (*.json)"), &filter);
+        if (path.isEmpty())
+            return;
+        const RowExporter::Format format = filter.startsWith(u"JSON"_s) ? RowExporter::Format::Json : RowExporter::formatForPath(path);
+        if (QFileInfo(path).suffix().isEmpty())
+            path += format == RowExporter::Format::Json ? u".json"_s : u".csv"_s;
+        startExport(path, format);
+    }
+
+    bool RemoteEventsPage::startExport(const QString &path, RowExporter::Format format, int pageSize)
+    {
+        if (isExporting())
+            return false;
+        m_exporter = new RemoteEventsExporter(m_client, m_model->filter(), format, path, this);
+        m_exporter->setPageSize(pageSize);
+        connect(m_exporter, &RemoteEventsExporter::progressed, this, [this](qint64 rows) {
+            m_progress->setFormat(tr("%L1 events").arg(rows));
+        });
+        connect(m_exporter, &RemoteEventsExporter::finished, this, &RemoteEventsPage::handleExportFinished);
+        m_progress->setFormat(tr("starting"));
+        m_progress->setVisible(true);
+        m_cancelExport->setVisible(true);
+        m_export->setEnabled(false);
+        m_exporter->start();
+        return isExporting();   // false: it failed at once (the file cannot be written), and says so
+    }
+
+    void RemoteEventsPage::cancelExport()
+    {
+        if (m_exporter)
+            m_exporter->cancel();
+    }
+
+    bool RemoteEventsPage::isExporting() const
+    {
+        return m_exporter && m_exporter->isRunning();
+    }
+
+    void RemoteEventsPage::handleExportFinished(RowExporter::Outcome outcome, const QString &message)
+    {
+        m_progress->setVisible(false);
+        m_cancelExport->setVisible(false);
+        m_export->setEnabled(true);
+        const qint64 rows = m_exporter ? m_exporter->rowsWritten() : 0;
+        if (outcome == RowExporter::Outcome::Completed)
+            m_status->setText(tr("Exported %L1 events to %2").arg(rows).arg(QDir::toNativeSeparators(message)).toHtmlEscaped());
+        else
+            m_status->setText(u"<span style='color:%1'>%2</span>"_s.arg(outcome == RowExporter::Outcome::Failed ? u"#d9534f"_s : u"gray"_s,
+                                                                        message.toHtmlEscaped()));
+        if (m_exporter)
+            m_exporter->deleteLater();
+        emit exportFinished(outcome, message);
     }
 }

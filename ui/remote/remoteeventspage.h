@@ -1,12 +1,16 @@
 #pragma once
 
+#include <QPointer>
 #include <QWidget>
 
+#include "ui/rows/rowexporter.h"
 #include "ui/rows/rowformat.h"
 
 class QLabel;
+class QProgressBar;
 class QLineEdit;
 class QPlainTextEdit;
+class QPushButton;
 class QTableView;
 
 namespace Aq::Remote
@@ -16,12 +20,14 @@ namespace Aq::Remote
 
 namespace Aq::Ui
 {
+    class RemoteEventsExporter;
     class RemoteEventsModel;
 
     // The Rows page of a console that watches a remote `aqueduct serve`: its GET /events newest first, with the
     // filters the API has (event_type, user_id, since, until), more rows as the view scrolls down, a JSON detail
-    // pane of the current event, and copy. F5 reloads, Ctrl+F goes to the filters, Enter applies them, Ctrl+C
-    // copies the selected events as JSON lines.
+    // pane of the current event, copy, and export of every event the filters match to CSV or JSON (with progress
+    // and cancel). F5 reloads, Ctrl+F goes to the filters, Enter applies them, Ctrl+C copies the selected events
+    // as JSON lines, Ctrl+E exports.
     class RemoteEventsPage final : public QWidget
     {
         Q_OBJECT
@@ -35,12 +41,21 @@ namespace Aq::Ui
         bool applyFilters();
         void setFilterText(const QString &eventType, const QString &userId, const QString &since = {}, const QString &until = {});
         void copySelection();
+        // Writes every event of the applied filters to `path`; false when it cannot start (and says why).
+        bool startExport(const QString &path, RowExporter::Format format, int pageSize = 1000);
+        void cancelExport();
+        bool isExporting() const;
 
         RemoteEventsModel *model() const { return m_model; }
         QTableView *view() const { return m_view; }
 
+    Q_SIGNALS:
+        void exportFinished(Aq::Ui::RowExporter::Outcome outcome, const QString &message);
+
     private:
         void showCurrent();
+        void chooseExportFile();
+        void handleExportFinished(RowExporter::Outcome outcome, const QString &message);
 
         RemoteEventsModel *m_model;
         QTableView *m_view;
@@ -50,6 +65,11 @@ namespace Aq::Ui
         QLineEdit *m_until;
         QPlainTextEdit *m_detail;
         QLabel *m_status;
+        QPushButton *m_export;
+        QProgressBar *m_progress;
+        QPushButton *m_cancelExport;
+        QPointer<RemoteEventsExporter> m_exporter;
+        Remote::OperatorClient *m_client = nullptr;
         TimeDisplay m_timeDisplay = TimeDisplay::Utc;
     };
 }

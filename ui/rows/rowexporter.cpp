@@ -1,7 +1,5 @@
 #include "ui/rows/rowexporter.h"
 
-#include <QSaveFile>
-
 #include "core/bigquery/bigqueryclient.h"
 #include "ui/rows/rowformat.h"
 
@@ -14,15 +12,11 @@ namespace Aq::Ui
         , m_client {client}
         , m_query {std::move(query)}
         , m_format {format}
-        , m_path {std::move(path)}
+        , m_file {std::move(path)}
     {
     }
 
-    RowExporter::~RowExporter()
-    {
-        if (m_file)
-            m_file->cancelWriting();
-    }
+    RowExporter::~RowExporter() = default;
 
     RowExporter::Format RowExporter::formatForPath(const QString &path)
     {
@@ -42,9 +36,8 @@ namespace Aq::Ui
             return finish(Outcome::Failed, tr("There is no connection to export from."));
         if (Status valid = m_query.validate(); !valid)
             return finish(Outcome::Failed, valid.error().message);
-        m_file = std::make_unique<QSaveFile>(m_path);
-        if (!m_file->open(QIODevice::WriteOnly))
-            return finish(Outcome::Failed, tr("Cannot write %1: %2").arg(m_path, m_file->errorString()));
+        if (Status opened = m_file.open(); !opened)
+            return finish(Outcome::Failed, opened.error().message);
         m_running = true;
         m_rowsWritten = 0;
         m_after.reset();
@@ -59,7 +52,7 @@ namespace Aq::Ui
     {
         if (!m_running)
             return;
-        finish(Outcome::Cancelled, tr("Export cancelled; %1 was not written.").arg(m_path));
+        finish(Outcome::Cancelled, tr("Export cancelled; %1 was not written.").arg(m_file.path()));
     }
 
     void RowExporter::requestNextPage()
@@ -100,28 +93,24 @@ namespace Aq::Ui
         }
         if (m_format == Format::Json && !write(m_rowsWritten ? QByteArray("\n]\n") : QByteArray("]\n")))
             return;
-        if (!m_file->commit())
-            return finish(Outcome::Failed, tr("Cannot write %1: %2").arg(m_path, m_file->errorString()));
-        m_file.reset();
-        finish(Outcome::Completed, m_path);
+        if (Status committed = m_file.commit(); !committed)
+            return finish(Outcome::Failed, committed.error().message);
+        finish(Outcome::Completed, m_file.path());
     }
 
     bool RowExporter::write(const QByteArray &bytes)
     {
-        if (bytes.isEmpty() || m_file->write(bytes) == bytes.size())
-            return true;
-        finish(Outcome::Failed, tr("Cannot write %1: %2").arg(m_path, m_file->errorString()));
-        return false;
+        Status written = m_file.write(bytes);
+        if (!written)
+            finish(Outcome::Failed, written.error().message);
+        return bool(written);
     }
 
     void RowExporter::finish(Outcome outcome, const QString &message)
     {
         m_running = false;
         ++m_attempt;
-        if (m_file) {
-            m_file->cancelWriting();
-            m_file.reset();   // without commit(): the temporary file goes, the target stays as it was
-        }
+        m_file.discard();
         emit finished(outcome, message);
     }
 }

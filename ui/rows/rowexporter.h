@@ -9,9 +9,8 @@
 
 #include "core/bigquery/bigquerytypes.h"
 #include "core/common/result.h"
+#include "ui/rows/exportfile.h"
 #include "ui/rows/rowquery.h"
-
-class QSaveFile;
 
 namespace Aq::BigQuery
 {
@@ -62,7 +61,7 @@ namespace Aq::Ui
         bool isRunning() const { return m_running; }
         qint64 rowsWritten() const { return m_rowsWritten; }
         qint64 expectedRows() const { return m_expectedRows; }
-        QString path() const { return m_path; }
+        QString path() const { return m_file.path(); }
         Format format() const { return m_format; }
 
     signals:
@@ -73,14 +72,13 @@ namespace Aq::Ui
     private:
         void requestNextPage();
         void handlePage(Result<BigQuery::QueryPage> page);
-        bool write(const QByteArray &bytes);
+        bool write(const QByteArray &bytes);   // false: failed, and finished
         void finish(Outcome outcome, const QString &message);
 
         QPointer<BigQuery::BigQueryClient> m_client;
         RowQuery m_query;
         Format m_format;
-        QString m_path;
-        std::unique_ptr<QSaveFile> m_file;
+        ExportFile m_file;
         std::optional<SortKey> m_after;
         int m_pageSize = DefaultPageSize;
         qint64 m_rowsWritten = 0;

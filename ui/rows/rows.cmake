@@ -1,5 +1,7 @@
 # The rows page: a windowed model over the events table. Sets AQ_UI_ROWS_SOURCES.
 set(AQ_UI_ROWS_SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/exportfile.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/exportfile.h
     ${CMAKE_CURRENT_LIST_DIR}/rowexporter.cpp
     ${CMAKE_CURRENT_LIST_DIR}/rowexporter.h
     ${CMAKE_CURRENT_LIST_DIR}/rowformat.cpp
