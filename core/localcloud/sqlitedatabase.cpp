@@ -1,6 +1,7 @@
 #include "core/localcloud/sqlitedatabase.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <sqlite3.h>
 
@@ -146,7 +147,12 @@ namespace Aq::LocalCloud
 
     void SqliteStatement::bind(int index, double value)
     {
-        sqlite3_bind_double(m_statement, index, value);
+        // SQLite stores a NaN REAL as NULL; BigQuery keeps FLOAT64 NaN. As the text "NaN" (which a REAL column
+        // keeps as text: it is no number to SQLite) it reads back as BigQuery writes it in f/v rows.
+        if (std::isnan(value))
+            sqlite3_bind_text(m_statement, index, "NaN", 3, SQLITE_STATIC);
+        else
+            sqlite3_bind_double(m_statement, index, value);
     }
 
     void SqliteStatement::bind(int index, const QString &value)

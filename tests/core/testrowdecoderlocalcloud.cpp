@@ -157,8 +157,7 @@ private slots:
 
     void testNaN()
     {
-        // The decoder reads "NaN" (testrowdecoder); the local cloud does not keep it: SQLite stores a NaN REAL as
-        // NULL, so the cell comes back null. Recorded here so that the day it is fixed, this test says so.
+        // The decoder reads "NaN" (testrowdecoder), and the local cloud keeps it (SQLite alone would store NULL).
         LocalCloudTestClient client;
         client.call("POST", B + u"/datasets"_s, QByteArray(R"({"datasetReference":{"datasetId":"ds"}})"));
         QCOMPARE(client.call("POST", B + u"/datasets/ds/tables"_s,
@@ -169,8 +168,11 @@ private slots:
         const QList<TableField> fields = Aq::BigQuery::TableSchema::fromJson(client.call("GET", B + u"/datasets/ds/tables/f"_s).json()[u"schema"_s])->fields;
         const DecodedReply page = decoded(client.call("GET", B + u"/datasets/ds/tables/f/data"_s), &fields);
         QCOMPARE(page.rows.size(), 1);
-        QEXPECT_FAIL("", "the local cloud stores FLOAT64 NaN as NULL (SQLite turns a NaN REAL into NULL)", Continue);
         QVERIFY(std::isnan(page.rows[0][0].toDouble()) && page.rows[0][0].isValid());
+        const QJsonObject query {{u"query"_s, u"SELECT f FROM ds.f"_s}, {u"useLegacySql"_s, false}};
+        const DecodedReply result = decoded(client.call("POST", B + u"/queries"_s, query));
+        QCOMPARE(result.rows.size(), 1);
+        QVERIFY(std::isnan(result.rows[0][0].toDouble()) && result.rows[0][0].isValid());
     }
 
     void testMicrosecondTimestampsSurviveTheFloatForm()
