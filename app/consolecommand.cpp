@@ -1,7 +1,6 @@
 #include "app/consolecommand.h"
 
 #include <cstdio>
-#include <memory>
 #include <optional>
 
 #include <QApplication>

@@ -28,7 +28,14 @@ namespace Aq::App
     {
     }
 
-    ConsoleWindows::~ConsoleWindows() = default;
+    // Normally empty by now (drained() came first); else the windows go before their hosts.
+    ConsoleWindows::~ConsoleWindows()
+    {
+        for (const Entry &entry : std::as_const(m_hosts)) {
+            delete entry.window.data();
+            delete entry.host;
+        }
+    }
 
     Ui::MainWindow *ConsoleWindows::openLocal(const Server::ServeOptions &options, const QString &profileName,
                                               Server::ServeHost::StartFailure *failure)
