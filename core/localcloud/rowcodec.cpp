@@ -13,6 +13,7 @@
 
 #include "core/bigquery/cellformat.h"
 #include "core/bigquery/numeric.h"
+#include "core/common/qtjsonwriter.h"
 #include "core/common/timeutil.h"
 #include "core/localcloud/compactjson.h"
 #include "core/localcloud/jsonfields.h"
@@ -463,6 +464,21 @@ namespace Aq::LocalCloud::RowCodec
                     text.clear();
                     CompactJson::append(text, element);
                     cells.setText(row, column, text);
+                    return true;
+                }
+                if (type == element_type::STRING) {
+                    // JSON sent as its text (the Node client, our pipeline): stored as the slow path stores it,
+                    // QJsonDocument's compact form, when that can be written exactly from simdjson's parse.
+                    const std::string_view json = element.get_string().value_unsafe();
+                    thread_local simdjson::dom::parser parser;   // not the row's: `element` lives in that one's document
+                    simdjson::dom::element value;
+                    if (parser.parse(json.data(), json.size()).get(value) != simdjson::SUCCESS)
+                        return false;
+                    thread_local QByteArray text;
+                    text.clear();
+                    if (!QtJson::append(text, value))
+                        return false;
+                    cells.setText(row, column, std::string_view(text.constData(), size_t(text.size())));
                     return true;
                 }
                 return false;

@@ -5,15 +5,14 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <type_traits>
 
 #include <simdjson.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QVarLengthArray>
 
 #include "core/bigquery/numeric.h"
+#include "core/common/qtjsonwriter.h"
 #include "core/common/timeutil.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -37,12 +36,6 @@ namespace Aq::Pipeline
         }
 
         // A value as QJsonDocument writes it in compact form.
-        QByteArray qtJsonText(const QJsonValue &value)
-        {
-            const QByteArray text = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
-            return text.sliced(1, text.size() - 2);
-        }
-
         QString describe(const QJsonValue &value)
         {
             if (value.isString())
@@ -51,7 +44,7 @@ namespace Aq::Pipeline
                 return u"an object"_s;
             if (value.isArray())
                 return u"an array"_s;
-            return QString::fromUtf8(qtJsonText(value));
+            return QString::fromUtf8(QtJson::text(value));
         }
 
         ApiError invalid(const QString &path, const QString &what)
@@ -145,7 +138,7 @@ namespace Aq::Pipeline
                         return value;
                     return invalid(path, u"%1 is not JSON text"_s.arg(describe(value)));
                 }
-                return QJsonValue(QString::fromUtf8(qtJsonText(value)));
+                return QJsonValue(QString::fromUtf8(QtJson::text(value)));
             }
             case FieldType::Record:
                 break;
@@ -232,42 +225,16 @@ namespace Aq::Pipeline
             return names;
         }
 
-        // Printable ASCII text written as a JSON string the way QJsonDocument writes it ('"' and '\\' escaped):
-        // true; false, with nothing written, when the text holds anything else.
-        template <typename Char>
-        bool appendPlainJsonString(QByteArray &out, const Char *text, qsizetype size)
-        {
-            qsizetype escapes = 0;
-            for (qsizetype i = 0; i < size; ++i) {
-                const auto c = std::make_unsigned_t<Char>(text[i]);
-                if (c < 0x20 || c > 0x7e)
-                    return false;
-                escapes += c == '"' || c == '\\';
-            }
-            const qsizetype start = out.size();
-            out.resize(start + size + escapes + 2);
-            char *cursor = out.data() + start;
-            *cursor++ = '"';
-            for (qsizetype i = 0; i < size; ++i) {
-                const char c = char(text[i]);
-                if (c == '"' || c == '\\')
-                    *cursor++ = '\\';
-                *cursor++ = c;
-            }
-            *cursor = '"';
-            return true;
-        }
-
         // Appends `value` as QJsonDocument writes it: printable ASCII strings, nearly every value, here; anything
         // else through QJsonDocument, so that the text is the same.
         void appendJson(QByteArray &out, const QJsonValue &value)
         {
             if (value.isString()) {
                 const QString text = value.toString();
-                if (appendPlainJsonString(out, text.utf16(), text.size()))
+                if (QtJson::appendPlainString(out, text.utf16(), text.size()))
                     return;
             }
-            out += qtJsonText(value);
+            out += QtJson::text(value);
         }
 
         // The default schema: the seeds' event shape mapped to its first five columns (event_id or id; event_type
@@ -351,76 +318,6 @@ namespace Aq::Pipeline
         // integers within 2^53, string ids and timestamps, an object or array for event_data; anything else, and
         // every error, is left to the general path (nullopt).
         constexpr qsizetype FastPathMaxBytes = 64 * 1024;
-        constexpr int FastPathMaxDepth = 64;
-
-        // Integers QJsonDocument keeps exact whichever way it stores them.
-        constexpr qint64 MaxExactInteger = qint64(1) << 53;
-
-        bool appendQtJson(QByteArray &out, simdjson::dom::element value, int depth)
-        {
-            using simdjson::dom::element_type;
-            if (depth > FastPathMaxDepth)
-                return false;
-            switch (value.type()) {
-            case element_type::OBJECT: {
-                QVarLengthArray<std::pair<std::string_view, simdjson::dom::element>, 16> fields;
-                const simdjson::dom::object object = value.get_object().value_unsafe();
-                for (simdjson::dom::key_value_pair field : object)
-                    fields.append({field.key, field.value});
-                std::sort(fields.begin(), fields.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
-                out += '{';
-                for (qsizetype i = 0; i < fields.size(); ++i) {
-                    if (i > 0 && fields[i].first == fields[i - 1].first)
-                        return false;   // duplicate keys: QJsonDocument's rules decide
-                    if (i > 0)
-                        out += ',';
-                    if (!appendPlainJsonString(out, fields[i].first.data(), qsizetype(fields[i].first.size())))
-                        return false;
-                    out += ':';
-                    if (!appendQtJson(out, fields[i].second, depth + 1))
-                        return false;
-                }
-                out += '}';
-                return true;
-            }
-            case element_type::ARRAY: {
-                out += '[';
-                bool first = true;
-                const simdjson::dom::array array = value.get_array().value_unsafe();
-                for (simdjson::dom::element item : array) {
-                    if (!std::exchange(first, false))
-                        out += ',';
-                    if (!appendQtJson(out, item, depth + 1))
-                        return false;
-                }
-                out += ']';
-                return true;
-            }
-            case element_type::STRING: {
-                const std::string_view text = value.get_string().value_unsafe();
-                return appendPlainJsonString(out, text.data(), qsizetype(text.size()));
-            }
-            case element_type::INT64: {
-                const qint64 n = value.get_int64().value_unsafe();
-                if (n > MaxExactInteger || n < -MaxExactInteger)
-                    return false;
-                out += QByteArray::number(n);
-                return true;
-            }
-            case element_type::DOUBLE:
-                out += qtJsonText(QJsonValue(value.get_double().value_unsafe()));
-                return true;
-            case element_type::BOOL:
-                out += value.get_bool().value_unsafe() ? "true" : "false";
-                return true;
-            case element_type::NULL_VALUE:
-                out += "null";
-                return true;
-            case element_type::UINT64:
-                break;
-            }
-            return false;
-        }
 
         // Time::formatRfc3339 remembered for the last instant asked, per column and thread: the messages of one pull
         // share their publish time (one publish request), those converted together their ingest time, and events
@@ -499,7 +396,7 @@ namespace Aq::Pipeline
                 plainStrings[column] = value->get_string().value_unsafe();
             }
             for (int column : {EventId, EventType, UserId}) {
-                if (plainStrings[column].data() && !appendPlainJsonString(values[column], plainStrings[column].data(), qsizetype(plainStrings[column].size())))
+                if (plainStrings[column].data() && !QtJson::appendPlainString(values[column], plainStrings[column].data(), qsizetype(plainStrings[column].size())))
                     return std::nullopt;
             }
 
@@ -516,15 +413,15 @@ namespace Aq::Pipeline
             // event_data: the object or array as JSON text in a string, else the whole message.
             QByteArray eventData;
             if (!present(data)) {
-                if (!appendQtJson(eventData, root, 0))
+                if (!QtJson::append(eventData, root))
                     return std::nullopt;
             } else if (data->type() == element_type::OBJECT || data->type() == element_type::ARRAY) {
-                if (!appendQtJson(eventData, *data, 0))
+                if (!QtJson::append(eventData, *data))
                     return std::nullopt;
             } else {
                 return std::nullopt;   // a string must be checked as JSON text; a scalar is rare
             }
-            if (!appendPlainJsonString(values[EventData], eventData.constData(), eventData.size()))
+            if (!QtJson::appendPlainString(values[EventData], eventData.constData(), eventData.size()))
                 return std::nullopt;
 
             appendJson(values[MessageId], QJsonValue(message.messageId));
