@@ -4,6 +4,7 @@
 //   benchingest [--messages 200000]               throughput: publish as fast as flow control allows
 //   benchingest --rate 10000 --seconds 30         latency: a steady, evenly paced rate; end-to-end p50/p95/p99
 //   benchingest --endpoint http://127.0.0.1:8080  the same against `aqueduct-server serve` (its pipeline ingests)
+//   benchingest --pubsub-emulator 127.0.0.1:8085  in-process, with Google's Pub/Sub emulator as the Pub/Sub side
 //
 // In-process (the default), the bench owns a temporary data folder: the local cloud runs in this process and the
 // pipeline runs on a thread of its own through PipelineRunner, exactly as `serve` runs them; the publisher
@@ -160,6 +161,8 @@ namespace
         const QString endpoint = value(u"endpoint"_s);
         if (endpoint.isEmpty()) {
             options.insert(u"data-dir"_s, value(u"data-dir"_s).isEmpty() ? m_tempDir.path() : value(u"data-dir"_s));
+            if (!value(u"pubsub-emulator"_s).isEmpty())
+                environment.insert(u"PUBSUB_EMULATOR_HOST"_s, value(u"pubsub-emulator"_s));   // as Google's clients take it
         } else {
             m_inProcess = false;
             const QUrl url(endpoint);
@@ -339,7 +342,7 @@ namespace
             m_runner.reset();
         }
 
-        QByteArray line = "{\"route\":\"" + QByteArray(m_inProcess ? "in-process" : "http") + "\",\"mode\":\""
+        QByteArray line = "{\"route\":\"" + QByteArray(!m_inProcess ? "http" : m_profile.pubsub.backend == Config::Backend::Emulator ? "in-process, Pub/Sub on Google's emulator" : "in-process") + "\",\"mode\":\""
             + (rate > 0 ? "paced" : "as-fast-as-possible") + "\"";
         if (rate > 0)
             line += ",\"rate\":" + number(rate) + ",\"publish_seconds\":" + number(publishSeconds, 3);
@@ -387,6 +390,7 @@ int main(int argc, char *argv[])
         {u"seconds"_s, u"How long a paced run publishes."_s, u"s"_s, u"30"_s},
         {u"seed"_s, u"The generator's seed."_s, u"n"_s, u"1"_s},
         {u"endpoint"_s, u"An aqueduct-server serve with its pipeline, instead of the local cloud in this process."_s, u"url"_s},
+        {u"pubsub-emulator"_s, u"In-process, but Pub/Sub on Google's emulator at host:port (BigQuery stays on the local cloud)."_s, u"host:port"_s},
         {u"data-dir"_s, u"In-process: the data folder (default: a new temporary one)."_s, u"dir"_s},
         {u"server-pid"_s, u"Over HTTP: the server's PID, to report its peak memory and CPU time too."_s, u"pid"_s},
         {u"poll-ms"_s, u"Over HTTP: how often COUNT(*) is asked."_s, u"ms"_s, u"50"_s},
