@@ -1,5 +1,6 @@
 #include "core/pubsub/pubsubmessage.h"
 
+#include "core/common/base64.h"
 #include "core/common/timeutil.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -34,13 +35,17 @@ namespace Aq::PubSub
     {
         PubsubMessage message;
         const QByteArray encoded = json.value(u"data"_s).toString().toLatin1();
-        // Standard base64 as the API writes it; URL-safe and unpadded are accepted too.
-        auto decoded = QByteArray::fromBase64Encoding(encoded, QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
-        if (!decoded)
-            decoded = QByteArray::fromBase64Encoding(encoded, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-        if (!decoded)
-            return ApiError::invalidArgument(u"a received message's data is not base64"_s);
-        message.data = *decoded;
+        if (std::optional<QByteArray> canonical = Base64::decodeCanonical(encoded)) {
+            message.data = std::move(*canonical);
+        } else {
+            // Standard base64 as the API writes it; URL-safe and unpadded are accepted too.
+            auto decoded = QByteArray::fromBase64Encoding(encoded, QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
+            if (!decoded)
+                decoded = QByteArray::fromBase64Encoding(encoded, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+            if (!decoded)
+                return ApiError::invalidArgument(u"a received message's data is not base64"_s);
+            message.data = *decoded;
+        }
         const QJsonObject attributes = json.value(u"attributes"_s).toObject();
         for (auto it = attributes.begin(); it != attributes.end(); ++it)
             message.attributes.insert(it.key(), it.value().toString());
