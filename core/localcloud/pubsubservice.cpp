@@ -344,9 +344,6 @@ namespace Aq::LocalCloud
             "INSERT INTO ps_messages(topic_id, publish_time, ordering_key, attributes, data) VALUES(?1, ?2, ?3, ?4, ?5)");
         if (!insert)
             return insert.error();
-        Result<SqliteStatement *> deliver = m_db.prepare("INSERT OR IGNORE INTO ps_deliveries(sub_id, msg_id) VALUES(?1, ?2)");
-        if (!deliver)
-            return deliver.error();
         QList<qint64> ids;
         ids.reserve(messages.size());
         const qint64 now = Time::nowMicros();
@@ -361,17 +358,25 @@ namespace Aq::LocalCloud
             st->step();
             if (st->hasError())
                 return m_db.error(u"publish"_s);
-            const qint64 id = m_db.lastInsertRowId();
-            ids.append(id);
-            for (qint64 subId : topic.subscriptionIds) {
-                SqliteStatement *d = *deliver;
-                d->reset();
-                d->bind(1, subId);
-                d->bind(2, id);
-                d->step();
-                if (d->hasError())
-                    return m_db.error(u"publish"_s);
-            }
+            ids.append(m_db.lastInsertRowId());
+        }
+        if (ids.isEmpty())
+            return ids;
+        // One statement per subscription, not one per message and subscription: the ids in that range are exactly
+        // these messages (one writer, ids only grow).
+        Result<SqliteStatement *> deliver = m_db.prepare(
+            "INSERT OR IGNORE INTO ps_deliveries(sub_id, msg_id) SELECT ?1, id FROM ps_messages WHERE id BETWEEN ?2 AND ?3");
+        if (!deliver)
+            return deliver.error();
+        for (qint64 subId : topic.subscriptionIds) {
+            SqliteStatement *d = *deliver;
+            d->reset();
+            d->bind(1, subId);
+            d->bind(2, ids.first());
+            d->bind(3, ids.last());
+            d->step();
+            if (d->hasError())
+                return m_db.error(u"publish"_s);
         }
         return ids;
     }
@@ -697,6 +702,7 @@ namespace Aq::LocalCloud
         if (!transaction.isActive())
             return m_db.error(u"pull"_s);
         QList<PulledMessage> candidates;
+        qint64 lastAvailableAt = 0;
         if (sub.ordering) {
             Result<QList<PulledMessage>> ordered = leaseOrderedMessages(sub, maxMessages, now);
             if (!ordered)
@@ -704,7 +710,7 @@ namespace Aq::LocalCloud
             candidates = std::move(ordered).value();
         } else {
             Result<SqliteStatement *> select = m_db.prepare(
-                "SELECT d.msg_id, d.attempts, m.publish_time, m.ordering_key, m.attributes, m.data "
+                "SELECT d.msg_id, d.attempts, m.publish_time, m.ordering_key, m.attributes, m.data, d.available_at "
                 "FROM ps_deliveries d JOIN ps_messages m ON m.id = d.msg_id "
                 "WHERE d.sub_id=?1 AND d.acked=0 AND d.available_at<=?2 ORDER BY d.available_at, d.msg_id LIMIT ?3");
             if (!select)
@@ -721,32 +727,51 @@ namespace Aq::LocalCloud
                 m.orderingKey = st->text(3);
                 m.attributes = st->textUtf8(4);
                 m.data = st->blob(5);
+                lastAvailableAt = st->int64(6);
                 candidates.append(std::move(m));
             }
             if (st->hasError())
                 return m_db.error(u"pull"_s);
             st->reset();
         }
+        const qint64 leaseEnd = now + qint64(sub.ackDeadlineSeconds) * MICROS;
+        if (!sub.ordering && !candidates.isEmpty()) {
+            // The SELECT took the first rows of the index in (available_at, msg_id) order: one statement leases them
+            // all. Those dead-lettered below are then deleted.
+            Result<SqliteStatement *> leaseRun = m_db.prepare(
+                "UPDATE ps_deliveries SET available_at=?1, attempts=attempts+1 WHERE sub_id=?2 AND acked=0 AND (available_at, msg_id)<=(?3, ?4)");
+            if (!leaseRun)
+                return leaseRun.error();
+            SqliteStatement *st = *leaseRun;
+            st->bind(1, leaseEnd);
+            st->bind(2, sub.id);
+            st->bind(3, lastAvailableAt);
+            st->bind(4, candidates.last().messageId);
+            st->step();
+            if (st->hasError())
+                return m_db.error(u"pull"_s);
+        }
         Result<SqliteStatement *> lease = m_db.prepare("UPDATE ps_deliveries SET available_at=?1, attempts=attempts+1 WHERE sub_id=?2 AND msg_id=?3");
         if (!lease)
             return lease.error();
         QList<PulledMessage> delivered;
         delivered.reserve(candidates.size());
-        const qint64 leaseEnd = now + qint64(sub.ackDeadlineSeconds) * MICROS;
         for (PulledMessage &m : candidates) {
             if (sub.maxDeliveryAttempts > 0 && m.attempt >= sub.maxDeliveryAttempts && findTopicByPath(sub.deadLetterTopic)) {
                 if (Status s = deadLetter(sub, m); !s)
                     return s.error();
                 continue;
             }
-            SqliteStatement *st = *lease;
-            st->reset();
-            st->bind(1, leaseEnd);
-            st->bind(2, sub.id);
-            st->bind(3, m.messageId);
-            st->step();
-            if (st->hasError())
-                return m_db.error(u"pull"_s);
+            if (sub.ordering) {
+                SqliteStatement *st = *lease;
+                st->reset();
+                st->bind(1, leaseEnd);
+                st->bind(2, sub.id);
+                st->bind(3, m.messageId);
+                st->step();
+                if (st->hasError())
+                    return m_db.error(u"pull"_s);
+            }
             m.attempt += 1;
             delivered.append(std::move(m));
         }
