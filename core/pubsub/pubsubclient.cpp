@@ -8,7 +8,7 @@
 
 #include "core/common/textencoding.h"
 #include "core/common/timeutil.h"
-#include "core/pubsub/pullreply.h"
+#include "core/pubsub/replyreader.h"
 #include "core/rest/replyerror.h"
 #include "core/rest/restclient.h"
 
@@ -235,19 +235,24 @@ namespace Aq::PubSub
         // allows and Google's clients also do.
         RestRequest request {"POST", urlFor(topicPath(topic) + u":publish"_s), body, Idempotency::Safe, Rest::Channel::Default, m_publishDeadline};
         const qsizetype expected = messages.size();
-        callJson(request, context, [done, expected](Result<QJsonObject> reply) {
-            if (!reply) {
-                done(reply.error());
+        const QUrl url = request.url;
+        m_rest->send(std::move(request), context, [done, expected, url](Result<QByteArray> body) {
+            std::optional<QStringList> ids = body ? readMessageIds(*body) : std::nullopt;
+            if (!ids) {
+                const Result<QJsonObject> reply = replyObject(body, url);
+                if (!reply) {
+                    done(reply.error());
+                    return;
+                }
+                ids.emplace();
+                for (const QJsonValue &id : reply->value(u"messageIds"_s).toArray())
+                    ids->append(id.toString());
+            }
+            if (ids->size() != expected) {
+                done(ApiError::internal(u"publish answered %1 message ids for %2 messages"_s.arg(ids->size()).arg(expected)));
                 return;
             }
-            QStringList ids;
-            for (const QJsonValue &id : reply->value(u"messageIds"_s).toArray())
-                ids.append(id.toString());
-            if (ids.size() != expected) {
-                done(ApiError::internal(u"publish answered %1 message ids for %2 messages"_s.arg(ids.size()).arg(expected)));
-                return;
-            }
-            done(ids);
+            done(std::move(*ids));
         });
     }
 

@@ -3,7 +3,7 @@
 #include <QTest>
 
 #include "core/pubsub/pubsubmessage.h"
-#include "core/pubsub/pullreply.h"
+#include "core/pubsub/replyreader.h"
 
 using namespace Qt::Literals::StringLiterals;
 using Aq::PubSub::PubsubMessage;
@@ -92,6 +92,14 @@ private slots:
     {
         QFETCH(QByteArray, body);
         QVERIFY(!Aq::PubSub::readPullReply(body).has_value());
+    }
+
+    void testMessageIds()
+    {
+        QCOMPARE(Aq::PubSub::readMessageIds(QByteArray(R"({"messageIds":["1","22"]})")), std::optional(QStringList {u"1"_s, u"22"_s}));
+        QVERIFY(!Aq::PubSub::readMessageIds(QByteArray(R"({"messageIds":[1]})")).has_value());
+        QVERIFY(!Aq::PubSub::readMessageIds(QByteArray("{}")).has_value());
+        QVERIFY(!Aq::PubSub::readMessageIds(QByteArray("not json")).has_value());
     }
 };
 

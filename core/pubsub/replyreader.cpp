@@ -1,4 +1,4 @@
-#include "core/pubsub/pullreply.h"
+#include "core/pubsub/replyreader.h"
 
 #include <limits>
 #include <string>
@@ -47,6 +47,22 @@ namespace Aq::PubSub
             std::string m_text;
             std::optional<qint64> m_micros;
         };
+
+        // The value under `key` of a reply that is a JSON object (the last one, as in a QJsonObject), an empty
+        // Element when the key is missing; nullopt when the reply is not a JSON object.
+        std::optional<Element> topLevelField(simdjson::dom::parser &parser, const QByteArray &body, std::string_view key)
+        {
+            simdjson::dom::element root;
+            simdjson::dom::object reply;
+            if (parser.parse(body.constData(), size_t(body.size())).get(root) != simdjson::SUCCESS || root.get_object().get(reply) != simdjson::SUCCESS)
+                return std::nullopt;
+            Element value;
+            for (simdjson::dom::key_value_pair field : reply) {
+                if (field.key == key)
+                    value = field.value;
+            }
+            return value;
+        }
 
         std::optional<PubsubMessage> readMessage(simdjson::dom::object object, PublishTimes &publishTimes)
         {
@@ -105,20 +121,14 @@ namespace Aq::PubSub
     std::optional<QList<ReceivedMessage>> readPullReply(const QByteArray &body)
     {
         thread_local simdjson::dom::parser parser;
-        simdjson::dom::element root;
-        simdjson::dom::object reply;
-        if (parser.parse(body.constData(), size_t(body.size())).get(root) != simdjson::SUCCESS || root.get_object().get(reply) != simdjson::SUCCESS)
-            return std::nullopt;
-        Element received;
-        for (simdjson::dom::key_value_pair field : reply) {
-            if (field.key == "receivedMessages")
-                received = field.value;
-        }
-        QList<ReceivedMessage> out;
+        const std::optional<Element> received = topLevelField(parser, body, "receivedMessages");
         if (!received)
+            return std::nullopt;
+        QList<ReceivedMessage> out;
+        if (!*received)
             return out;
         simdjson::dom::array array;
-        if (received->get_array().get(array) != simdjson::SUCCESS)
+        if ((*received)->get_array().get(array) != simdjson::SUCCESS)
             return std::nullopt;
         out.reserve(qsizetype(array.size()));
         PublishTimes publishTimes;
@@ -153,5 +163,23 @@ namespace Aq::PubSub
             out.append(std::move(receivedMessage));
         }
         return out;
+    }
+
+    std::optional<QStringList> readMessageIds(const QByteArray &body)
+    {
+        thread_local simdjson::dom::parser parser;
+        const std::optional<Element> value = topLevelField(parser, body, "messageIds");
+        simdjson::dom::array array;
+        if (!value || !*value || (*value)->get_array().get(array) != simdjson::SUCCESS)
+            return std::nullopt;
+        QStringList ids;
+        ids.reserve(qsizetype(array.size()));
+        for (simdjson::dom::element item : array) {
+            std::string_view id;
+            if (item.get_string().get(id) != simdjson::SUCCESS)
+                return std::nullopt;
+            ids.append(text(id));
+        }
+        return ids;
     }
 }
