@@ -4,6 +4,7 @@
 
 #include <QJsonDocument>
 
+#include "core/common/base64.h"
 #include "core/common/timeutil.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -85,8 +86,14 @@ namespace Aq::LocalCloud::JsonFields
 
     std::optional<QByteArray> decodeBase64(const QString &text)
     {
-        QByteArray bytes = text.toLatin1();
-        bytes = bytes.trimmed();
+        return decodeBase64(text.toLatin1());
+    }
+
+    std::optional<QByteArray> decodeBase64(QByteArray latin1)
+    {
+        if (std::optional<QByteArray> canonical = Base64::decodeCanonical(latin1))
+            return canonical;
+        QByteArray bytes = std::move(latin1).trimmed();
         const bool urlSafe = bytes.contains('-') || bytes.contains('_');
         auto options = (urlSafe ? QByteArray::Base64UrlEncoding : QByteArray::Base64Encoding) | QByteArray::AbortOnBase64DecodingErrors;
         while (bytes.size() % 4 != 0)

@@ -22,6 +22,7 @@ namespace Aq::LocalCloud::JsonFields
 
     // Base64 in the standard or URL-safe alphabet, padded or not.
     std::optional<QByteArray> decodeBase64(const QString &text);
+    std::optional<QByteArray> decodeBase64(QByteArray latin1);
 
     Result<QJsonObject> parseObject(const QByteArray &body, bool allowEmpty = true);
     // How resources are kept in the store: compact JSON text.

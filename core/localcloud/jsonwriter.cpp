@@ -1,5 +1,7 @@
 #include "core/localcloud/jsonwriter.h"
 
+#include "core/common/base64.h"
+
 namespace Aq::LocalCloud
 {
     JsonWriter::JsonWriter(qsizetype reserve)
@@ -20,16 +22,20 @@ namespace Aq::LocalCloud
     void JsonWriter::number(qint64 value)
     {
         char digits[24];
-        int n = 0;
+        char *begin = digits + sizeof digits;
         quint64 magnitude = value < 0 ? 0 - quint64(value) : quint64(value);
         do {
-            digits[n++] = char('0' + magnitude % 10);
+            *--begin = char('0' + magnitude % 10);
             magnitude /= 10;
         } while (magnitude);
         if (value < 0)
-            m_buffer.append('-');
-        while (n)
-            m_buffer.append(digits[--n]);
+            *--begin = '-';
+        m_buffer.append(begin, digits + sizeof digits - begin);
+    }
+
+    void JsonWriter::base64(QByteArrayView bytes)
+    {
+        Base64::append(bytes, m_buffer);
     }
 
     void JsonWriter::string(const QString &value)

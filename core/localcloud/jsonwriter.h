@@ -17,6 +17,7 @@ namespace Aq::LocalCloud
         void number(qint64 value);
         void string(const QString &value);
         void string(QByteArrayView utf8);     // escapes as JSON, input must be UTF-8
+        void base64(QByteArrayView bytes);    // standard alphabet, padded, as QByteArray::toBase64() writes it
         void null() { raw("null"); }
 
         QByteArray take() { return std::move(m_buffer); }

@@ -9,8 +9,10 @@
 #include <QSet>
 
 #include "core/common/timeutil.h"
+#include "core/localcloud/ackids.h"
 #include "core/localcloud/jsonfields.h"
 #include "core/localcloud/jsonwriter.h"
+#include "core/localcloud/publishbody.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -23,10 +25,6 @@ namespace Aq::LocalCloud
         constexpr qint64 MICROS = 1000000;
         constexpr int MAX_MESSAGES_PER_PUBLISH = 1000;
         constexpr int MAX_MESSAGES_PER_PULL = 1000;
-        constexpr int MAX_ATTRIBUTES = 100;
-        constexpr int MAX_ATTRIBUTE_KEY_BYTES = 256;
-        constexpr int MAX_ATTRIBUTE_VALUE_BYTES = 1024;
-        constexpr int MAX_ORDERING_KEY_BYTES = 1024;
         constexpr qint64 MIN_RETENTION = 600 * MICROS;
         constexpr qint64 MAX_SUBSCRIPTION_RETENTION = 7LL * 86400 * MICROS;
         constexpr qint64 MAX_TOPIC_RETENTION = 31LL * 86400 * MICROS;
@@ -313,68 +311,14 @@ namespace Aq::LocalCloud
         Topic *t = findTopic(project, topic);
         if (!t)
             return resourceNotFound(topic);
-        Result<QJsonObject> request = JsonFields::parseObject(body, false);
-        if (!request)
-            return request.error();
-        const QJsonValue messagesValue = request->value(u"messages"_s);
-        if (!messagesValue.isArray() || messagesValue.toArray().isEmpty())
-            return ApiError::invalidArgument(u"The request contains no messages: send {\"messages\":[{\"data\":\"<base64>\"}]}."_s);
-        const QJsonArray messages = messagesValue.toArray();
-        if (messages.size() > MAX_MESSAGES_PER_PUBLISH)
-            return ApiError::invalidArgument(u"The value for message_count is too large. You passed %1 in the request, but the maximum value is %2."_s
-                                                 .arg(messages.size())
-                                                 .arg(MAX_MESSAGES_PER_PUBLISH));
-        QList<PulledMessage> decoded;
-        decoded.reserve(messages.size());
-        qint64 totalBytes = 0;
-        for (qsizetype i = 0; i < messages.size(); ++i) {
-            if (!messages[i].isObject())
-                return ApiError::invalidArgument(u"messages[%1] is not an object."_s.arg(i));
-            const QJsonObject message = messages[i].toObject();
-            PulledMessage m;
-            const QJsonValue data = message.value(u"data"_s);
-            if (!data.isUndefined() && !data.isNull()) {
-                if (!data.isString())
-                    return ApiError::invalidArgument(u"messages[%1].data must be a base64 string."_s.arg(i));
-                std::optional<QByteArray> bytes = JsonFields::decodeBase64(data.toString());
-                if (!bytes)
-                    return ApiError::invalidArgument(u"messages[%1].data is not valid base64."_s.arg(i));
-                m.data = std::move(*bytes);
-            }
-            const QJsonValue attributesValue = message.value(u"attributes"_s);
-            const QJsonObject attributes = attributesValue.toObject();
-            if (!attributesValue.isUndefined() && !attributesValue.isNull() && !attributesValue.isObject())
-                return ApiError::invalidArgument(u"messages[%1].attributes must be an object of strings."_s.arg(i));
-            if (attributes.size() > MAX_ATTRIBUTES)
-                return ApiError::invalidArgument(u"messages[%1] has %2 attributes; at most %3 are allowed."_s.arg(i).arg(attributes.size()).arg(MAX_ATTRIBUTES));
-            for (auto it = attributes.begin(); it != attributes.end(); ++it) {
-                if (!it.value().isString())
-                    return ApiError::invalidArgument(u"messages[%1].attributes.%2 must be a string."_s.arg(i).arg(it.key()));
-                if (it.key().isEmpty() || it.key().toUtf8().size() > MAX_ATTRIBUTE_KEY_BYTES)
-                    return ApiError::invalidArgument(u"messages[%1] has an attribute key that is empty or longer than %2 bytes."_s.arg(i).arg(MAX_ATTRIBUTE_KEY_BYTES));
-                if (it.key().startsWith(u"goog"_s))
-                    return ApiError::invalidArgument(u"messages[%1]: attribute keys must not start with \"goog\" (%2)."_s.arg(i).arg(it.key()));
-                const qsizetype valueBytes = it.value().toString().toUtf8().size();
-                if (valueBytes > MAX_ATTRIBUTE_VALUE_BYTES)
-                    return ApiError::invalidArgument(u"messages[%1].attributes.%2 is longer than %3 bytes."_s.arg(i).arg(it.key()).arg(MAX_ATTRIBUTE_VALUE_BYTES));
-                totalBytes += it.key().size() + valueBytes;
-            }
-            if (m.data.isEmpty() && attributes.isEmpty())
-                return ApiError::invalidArgument(u"Some messages are empty: messages[%1] has neither data nor attributes."_s.arg(i));
-            m.attributes = attributes.isEmpty() ? QByteArray() : QJsonDocument(attributes).toJson(QJsonDocument::Compact);
-            m.orderingKey = message.value(u"orderingKey"_s).toString(message.value(u"ordering_key"_s).toString());
-            if (m.orderingKey.toUtf8().size() > MAX_ORDERING_KEY_BYTES)
-                return ApiError::invalidArgument(u"messages[%1].orderingKey is longer than %2 bytes."_s.arg(i).arg(MAX_ORDERING_KEY_BYTES));
-            totalBytes += m.data.size() + m.orderingKey.size();
-            decoded.append(std::move(m));
-        }
-        if (totalBytes > m_options.maxPublishBytes)
-            return ApiError::invalidArgument(u"Request payload size exceeds the limit: %1 bytes (the messages hold %2 bytes)."_s.arg(m_options.maxPublishBytes).arg(totalBytes));
+        Result<QList<PublishedMessage>> decoded = parsePublishBody(body, MAX_MESSAGES_PER_PUBLISH, m_options.maxPublishBytes);
+        if (!decoded)
+            return decoded.error();
 
         SqliteTransaction transaction(m_db);
         if (!transaction.isActive())
             return m_db.error(u"publish"_s);
-        Result<QList<qint64>> ids = insertMessages(*t, decoded);
+        Result<QList<qint64>> ids = insertMessages(*t, *decoded);
         if (!ids)
             return ids.error();
         if (Status s = transaction.commit(); !s)
@@ -394,40 +338,45 @@ namespace Aq::LocalCloud
         return writer.take();
     }
 
-    Result<QList<qint64>> PubSubService::insertMessages(Topic &topic, const QList<PulledMessage> &messages)
+    Result<QList<qint64>> PubSubService::insertMessages(Topic &topic, const QList<PublishedMessage> &messages)
     {
         Result<SqliteStatement *> insert = m_db.prepare(
             "INSERT INTO ps_messages(topic_id, publish_time, ordering_key, attributes, data) VALUES(?1, ?2, ?3, ?4, ?5)");
         if (!insert)
             return insert.error();
-        Result<SqliteStatement *> deliver = m_db.prepare("INSERT OR IGNORE INTO ps_deliveries(sub_id, msg_id) VALUES(?1, ?2)");
-        if (!deliver)
-            return deliver.error();
         QList<qint64> ids;
         ids.reserve(messages.size());
         const qint64 now = Time::nowMicros();
-        for (const PulledMessage &m : messages) {
+        for (const PublishedMessage &m : messages) {
             SqliteStatement *st = *insert;
             st->reset();
             st->bind(1, topic.id);
-            st->bind(2, m.publishTime ? m.publishTime : now);
+            st->bind(2, now);
             m.orderingKey.isEmpty() ? st->bindNull(3) : st->bind(3, m.orderingKey);
             m.attributes.isEmpty() ? st->bindNull(4) : st->bind(4, m.attributes);
             st->bindBlob(5, m.data);
             st->step();
             if (st->hasError())
                 return m_db.error(u"publish"_s);
-            const qint64 id = m_db.lastInsertRowId();
-            ids.append(id);
-            for (qint64 subId : topic.subscriptionIds) {
-                SqliteStatement *d = *deliver;
-                d->reset();
-                d->bind(1, subId);
-                d->bind(2, id);
-                d->step();
-                if (d->hasError())
-                    return m_db.error(u"publish"_s);
-            }
+            ids.append(m_db.lastInsertRowId());
+        }
+        if (ids.isEmpty())
+            return ids;
+        // One statement per subscription, not one per message and subscription: the ids in that range are exactly
+        // these messages (one writer, ids only grow).
+        Result<SqliteStatement *> deliver = m_db.prepare(
+            "INSERT OR IGNORE INTO ps_deliveries(sub_id, msg_id) SELECT ?1, id FROM ps_messages WHERE id BETWEEN ?2 AND ?3");
+        if (!deliver)
+            return deliver.error();
+        for (qint64 subId : topic.subscriptionIds) {
+            SqliteStatement *d = *deliver;
+            d->reset();
+            d->bind(1, subId);
+            d->bind(2, ids.first());
+            d->bind(3, ids.last());
+            d->step();
+            if (d->hasError())
+                return m_db.error(u"publish"_s);
         }
         return ids;
     }
@@ -753,6 +702,7 @@ namespace Aq::LocalCloud
         if (!transaction.isActive())
             return m_db.error(u"pull"_s);
         QList<PulledMessage> candidates;
+        qint64 lastAvailableAt = 0;
         if (sub.ordering) {
             Result<QList<PulledMessage>> ordered = leaseOrderedMessages(sub, maxMessages, now);
             if (!ordered)
@@ -760,7 +710,7 @@ namespace Aq::LocalCloud
             candidates = std::move(ordered).value();
         } else {
             Result<SqliteStatement *> select = m_db.prepare(
-                "SELECT d.msg_id, d.attempts, m.publish_time, m.ordering_key, m.attributes, m.data "
+                "SELECT d.msg_id, d.attempts, m.publish_time, m.ordering_key, m.attributes, m.data, d.available_at "
                 "FROM ps_deliveries d JOIN ps_messages m ON m.id = d.msg_id "
                 "WHERE d.sub_id=?1 AND d.acked=0 AND d.available_at<=?2 ORDER BY d.available_at, d.msg_id LIMIT ?3");
             if (!select)
@@ -777,32 +727,51 @@ namespace Aq::LocalCloud
                 m.orderingKey = st->text(3);
                 m.attributes = st->textUtf8(4);
                 m.data = st->blob(5);
+                lastAvailableAt = st->int64(6);
                 candidates.append(std::move(m));
             }
             if (st->hasError())
                 return m_db.error(u"pull"_s);
             st->reset();
         }
+        const qint64 leaseEnd = now + qint64(sub.ackDeadlineSeconds) * MICROS;
+        if (!sub.ordering && !candidates.isEmpty()) {
+            // The SELECT took the first rows of the index in (available_at, msg_id) order: one statement leases them
+            // all. Those dead-lettered below are then deleted.
+            Result<SqliteStatement *> leaseRun = m_db.prepare(
+                "UPDATE ps_deliveries SET available_at=?1, attempts=attempts+1 WHERE sub_id=?2 AND acked=0 AND (available_at, msg_id)<=(?3, ?4)");
+            if (!leaseRun)
+                return leaseRun.error();
+            SqliteStatement *st = *leaseRun;
+            st->bind(1, leaseEnd);
+            st->bind(2, sub.id);
+            st->bind(3, lastAvailableAt);
+            st->bind(4, candidates.last().messageId);
+            st->step();
+            if (st->hasError())
+                return m_db.error(u"pull"_s);
+        }
         Result<SqliteStatement *> lease = m_db.prepare("UPDATE ps_deliveries SET available_at=?1, attempts=attempts+1 WHERE sub_id=?2 AND msg_id=?3");
         if (!lease)
             return lease.error();
         QList<PulledMessage> delivered;
         delivered.reserve(candidates.size());
-        const qint64 leaseEnd = now + qint64(sub.ackDeadlineSeconds) * MICROS;
         for (PulledMessage &m : candidates) {
             if (sub.maxDeliveryAttempts > 0 && m.attempt >= sub.maxDeliveryAttempts && findTopicByPath(sub.deadLetterTopic)) {
                 if (Status s = deadLetter(sub, m); !s)
                     return s.error();
                 continue;
             }
-            SqliteStatement *st = *lease;
-            st->reset();
-            st->bind(1, leaseEnd);
-            st->bind(2, sub.id);
-            st->bind(3, m.messageId);
-            st->step();
-            if (st->hasError())
-                return m_db.error(u"pull"_s);
+            if (sub.ordering) {
+                SqliteStatement *st = *lease;
+                st->reset();
+                st->bind(1, leaseEnd);
+                st->bind(2, sub.id);
+                st->bind(3, m.messageId);
+                st->step();
+                if (st->hasError())
+                    return m_db.error(u"pull"_s);
+            }
             m.attempt += 1;
             delivered.append(std::move(m));
         }
@@ -862,9 +831,7 @@ namespace Aq::LocalCloud
         attributes.insert(u"CloudPubSubDeadLetterSourceSubscription"_s, sub.name);
         attributes.insert(u"CloudPubSubDeadLetterSourceSubscriptionProject"_s, sub.project);
         attributes.insert(u"CloudPubSubDeadLetterSourceTopicPublishTime"_s, Time::formatRfc3339Fixed(message.publishTime, 3));
-        PulledMessage copy = message;
-        copy.publishTime = 0;
-        copy.attributes = QJsonDocument(attributes).toJson(QJsonDocument::Compact);
+        const PublishedMessage copy {message.data, QJsonDocument(attributes).toJson(QJsonDocument::Compact), message.orderingKey};
         Result<QList<qint64>> ids = insertMessages(*target, {copy});
         if (!ids)
             return ids.error();
@@ -884,6 +851,9 @@ namespace Aq::LocalCloud
             estimate += m.data.size() * 4 / 3 + m.attributes.size() + m.orderingKey.size() + 160;
         JsonWriter writer(estimate);
         writer.raw("{\"receivedMessages\":[");
+        // The messages of one publish request share their publish time: format it once.
+        qint64 lastPublishTime = -1;
+        QByteArray publishTime;
         for (qsizetype i = 0; i < messages.size(); ++i) {
             const PulledMessage &m = messages[i];
             if (i)
@@ -898,7 +868,7 @@ namespace Aq::LocalCloud
             bool needComma = false;
             if (!m.data.isEmpty()) {
                 writer.raw("\"data\":\"");
-                writer.raw(m.data.toBase64());
+                writer.base64(m.data);
                 writer.raw("\"");
                 needComma = true;
             }
@@ -910,7 +880,11 @@ namespace Aq::LocalCloud
             writer.raw(needComma ? ",\"messageId\":\"" : "\"messageId\":\"");
             writer.number(m.messageId);
             writer.raw("\",\"publishTime\":\"");
-            writer.raw(Time::formatRfc3339Fixed(m.publishTime, 6).toLatin1());
+            if (m.publishTime != lastPublishTime) {
+                lastPublishTime = m.publishTime;
+                publishTime = Time::formatRfc3339Fixed(m.publishTime, 6).toLatin1();
+            }
+            writer.raw(publishTime);
             writer.raw("\"");
             if (!m.orderingKey.isEmpty()) {
                 writer.raw(",\"orderingKey\":");
@@ -927,38 +901,13 @@ namespace Aq::LocalCloud
         return writer.take();
     }
 
-    Result<QList<std::pair<qint64, int>>> PubSubService::parseAckIds(const Subscription &sub, const QJsonObject &body)
+    Result<QJsonObject> PubSubService::acknowledge(const QString &project, const QString &subscription, const QByteArray &body)
     {
-        const QJsonValue value = JsonFields::value(body, "ackIds", "ack_ids");
-        if (!value.isArray() || value.toArray().isEmpty())
-            return ApiError::invalidArgument(u"No ack ids were given: send {\"ackIds\":[...]} with the ackId of each received message."_s);
-        QList<std::pair<qint64, int>> out;
-        const QJsonArray ids = value.toArray();
-        out.reserve(ids.size());
-        for (const QJsonValue &v : ids) {
-            const QString text = v.toString();
-            const QStringList parts = text.split(u'-');
-            bool ok1 = false;
-            bool ok2 = false;
-            bool ok3 = false;
-            const qint64 subId = parts.size() == 3 ? parts[0].toLongLong(&ok1) : 0;
-            const qint64 msgId = parts.size() == 3 ? parts[1].toLongLong(&ok2) : 0;
-            const int attempt = parts.size() == 3 ? parts[2].toInt(&ok3) : 0;
-            if (!ok1 || !ok2 || !ok3)
-                return ApiError::invalidArgument(u"You have passed an invalid ack ID to the service (ack_id=%1)."_s.arg(text.left(100)));
-            if (subId != sub.id)
-                continue;   // an ack id of another (or a recreated) subscription: nothing to do
-            out.append({msgId, attempt});
-        }
-        return out;
-    }
-
-    Result<QJsonObject> PubSubService::acknowledge(const QString &project, const QString &subscription, const QJsonObject &body)
-    {
+        // The body is read first: a body that is not JSON is a 400 whatever it names.
+        Result<QList<AckId>> ids = parseAckIds(body);
         Subscription *sub = findSubscription(project, subscription);
         if (!sub)
             return resourceNotFound(subscription);
-        Result<QList<std::pair<qint64, int>>> ids = parseAckIds(*sub, body);
         if (!ids)
             return ids.error();
         SqliteTransaction transaction(m_db);
@@ -966,10 +915,12 @@ namespace Aq::LocalCloud
                                                                      : QByteArray("DELETE FROM ps_deliveries WHERE sub_id=?1 AND msg_id=?2"));
         if (!st)
             return st.error();
-        for (const auto &[msgId, attempt] : *ids) {
+        for (const AckId &id : *ids) {
+            if (id.subscriptionId != sub->id)
+                continue;   // an ack id of another (or a recreated) subscription: nothing to do
             (*st)->reset();
             (*st)->bind(1, sub->id);
-            (*st)->bind(2, msgId);
+            (*st)->bind(2, id.messageId);
             (*st)->step();
             if ((*st)->hasError())
                 return m_db.error(u"acknowledge"_s);
@@ -999,7 +950,7 @@ namespace Aq::LocalCloud
             return deadline.error();
         if (*deadline < 0 || *deadline > 600)
             return ApiError::invalidArgument(u"Invalid ack deadline given: %1. It must be between 0 and 600 seconds."_s.arg(*deadline));
-        Result<QList<std::pair<qint64, int>>> ids = parseAckIds(*sub, body);
+        Result<QList<AckId>> ids = parseAckIds(body);
         if (!ids)
             return ids.error();
         const qint64 now = Time::nowMicros();
@@ -1008,12 +959,14 @@ namespace Aq::LocalCloud
             "UPDATE ps_deliveries SET available_at=?1 WHERE sub_id=?2 AND msg_id=?3 AND attempts=?4 AND acked=0");
         if (!st)
             return st.error();
-        for (const auto &[msgId, attempt] : *ids) {
+        for (const AckId &id : *ids) {
+            if (id.subscriptionId != sub->id)
+                continue;
             (*st)->reset();
-            (*st)->bind(1, *deadline == 0 ? now + nackBackoffMicros(*sub, attempt) : now + *deadline * MICROS);
+            (*st)->bind(1, *deadline == 0 ? now + nackBackoffMicros(*sub, id.attempt) : now + *deadline * MICROS);
             (*st)->bind(2, sub->id);
-            (*st)->bind(3, msgId);
-            (*st)->bind(4, qint64(attempt));
+            (*st)->bind(3, id.messageId);
+            (*st)->bind(4, qint64(id.attempt));
             (*st)->step();
             if ((*st)->hasError())
                 return m_db.error(u"modifyAckDeadline"_s);

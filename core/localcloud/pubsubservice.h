@@ -7,6 +7,7 @@
 
 #include "core/common/result.h"
 #include "core/localcloud/localrequest.h"
+#include "core/localcloud/publishbody.h"
 #include "core/localcloud/sqlitedatabase.h"
 
 namespace Aq::LocalCloud
@@ -45,7 +46,7 @@ namespace Aq::LocalCloud
         Result<QJsonObject> listSubscriptions(const QString &project, const LocalRequest &request) const;
         void pull(const QString &project, const QString &subscription, const QJsonObject &body,
                   std::shared_ptr<std::atomic_bool> cancelled, LocalResponder respond);
-        Result<QJsonObject> acknowledge(const QString &project, const QString &subscription, const QJsonObject &body);
+        Result<QJsonObject> acknowledge(const QString &project, const QString &subscription, const QByteArray &body);
         Result<QJsonObject> modifyAckDeadline(const QString &project, const QString &subscription, const QJsonObject &body);
         Result<QJsonObject> seek(const QString &project, const QString &subscription, const QJsonObject &body);
         Result<QJsonObject> detach(const QString &project, const QString &subscription);
@@ -119,7 +120,7 @@ namespace Aq::LocalCloud
         QJsonObject subscriptionResource(const Subscription &subscription) const;
         Status saveSubscription(const Subscription &subscription);
 
-        Result<QList<qint64>> insertMessages(Topic &topic, const QList<PulledMessage> &messages);
+        Result<QList<qint64>> insertMessages(Topic &topic, const QList<PublishedMessage> &messages);
         Result<QList<PulledMessage>> leaseMessages(Subscription &subscription, int maxMessages);
         Result<QList<PulledMessage>> leaseOrderedMessages(Subscription &subscription, int maxMessages, qint64 now);
         Status deadLetter(Subscription &subscription, const PulledMessage &message);
@@ -128,7 +129,6 @@ namespace Aq::LocalCloud
         void handleWaiterTick();
         qint64 nackBackoffMicros(const Subscription &subscription, int attempts) const;
         Result<qint64> firstMessageIdAtOrAfter(qint64 micros);
-        Result<QList<std::pair<qint64, int>>> parseAckIds(const Subscription &subscription, const QJsonObject &body);
 
         SqliteDatabase &m_db;
         Options m_options;

@@ -658,7 +658,7 @@ namespace Aq::LocalCloud::RowCodec
             break;
         case 4:
             writer.raw("\"");
-            writer.raw(std::get<QByteArray>(stored).toBase64());
+            writer.base64(std::get<QByteArray>(stored));
             writer.raw("\"");
             break;
         }

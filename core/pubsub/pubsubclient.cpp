@@ -6,7 +6,9 @@
 #include <QJsonDocument>
 #include <QUrlQuery>
 
+#include "core/common/textencoding.h"
 #include "core/common/timeutil.h"
+#include "core/pubsub/replyreader.h"
 #include "core/rest/replyerror.h"
 #include "core/rest/restclient.h"
 
@@ -21,6 +23,19 @@ namespace Aq::PubSub
         QByteArray compact(const QJsonObject &json)
         {
             return QJsonDocument(json).toJson(QJsonDocument::Compact);
+        }
+
+        Result<QJsonObject> replyObject(const Result<QByteArray> &body, const QUrl &url)
+        {
+            if (!body)
+                return body.error();
+            if (body->isEmpty())   // "For JSON, the response can be entirely empty" (an empty pull)
+                return QJsonObject {};
+            QJsonParseError parseError;
+            const QJsonDocument document = QJsonDocument::fromJson(*body, &parseError);
+            if (!document.isObject())
+                return ApiError::internal(u"%1 answered with something that is not a JSON object (%2)"_s.arg(Rest::describeEndpoint(url), parseError.errorString()));
+            return document.object();
         }
 
         // Joins many replies into one: `done` gets Ok once all parts succeeded, or the first error.
@@ -75,21 +90,7 @@ namespace Aq::PubSub
     {
         const QUrl url = request.url;
         return m_rest->send(std::move(request), context, [done = std::move(done), url](Result<QByteArray> body) {
-            if (!body) {
-                done(body.error());
-                return;
-            }
-            if (body->isEmpty()) {   // "For JSON, the response can be entirely empty" (an empty pull)
-                done(QJsonObject {});
-                return;
-            }
-            QJsonParseError parseError;
-            const QJsonDocument document = QJsonDocument::fromJson(*body, &parseError);
-            if (!document.isObject()) {
-                done(ApiError::internal(u"%1 answered with something that is not a JSON object (%2)"_s.arg(Rest::describeEndpoint(url), parseError.errorString())));
-                return;
-            }
-            done(document.object());
+            done(replyObject(body, url));
         });
     }
 
@@ -213,7 +214,6 @@ namespace Aq::PubSub
             done(ApiError::invalidArgument(u"a publish request carries 1 to %1 messages, not %2"_s.arg(MaxMessagesPerPublish).arg(messages.size())));
             return;
         }
-        QJsonArray array;
         qsizetype bytes = 0;
         for (const PubsubMessage &message : messages) {
             if (message.orderingKey != messages.first().orderingKey) {
@@ -225,9 +225,8 @@ namespace Aq::PubSub
                 return;
             }
             bytes += message.approximateSize();
-            array.append(message.toPublishJson());
         }
-        const QByteArray body = compact(QJsonObject {{u"messages"_s, array}});
+        const QByteArray body = publishBody(messages);
         if (body.size() > MaxPublishRequestBytes) {
             done(ApiError::payloadTooLarge(u"a publish request is limited to %1 bytes; this one has %2"_s.arg(MaxPublishRequestBytes).arg(body.size())));
             return;
@@ -236,19 +235,24 @@ namespace Aq::PubSub
         // allows and Google's clients also do.
         RestRequest request {"POST", urlFor(topicPath(topic) + u":publish"_s), body, Idempotency::Safe, Rest::Channel::Default, m_publishDeadline};
         const qsizetype expected = messages.size();
-        callJson(request, context, [done, expected](Result<QJsonObject> reply) {
-            if (!reply) {
-                done(reply.error());
+        const QUrl url = request.url;
+        m_rest->send(std::move(request), context, [done, expected, url](Result<QByteArray> body) {
+            std::optional<QStringList> ids = body ? readMessageIds(*body) : std::nullopt;
+            if (!ids) {
+                const Result<QJsonObject> reply = replyObject(body, url);
+                if (!reply) {
+                    done(reply.error());
+                    return;
+                }
+                ids.emplace();
+                for (const QJsonValue &id : reply->value(u"messageIds"_s).toArray())
+                    ids->append(id.toString());
+            }
+            if (ids->size() != expected) {
+                done(ApiError::internal(u"publish answered %1 message ids for %2 messages"_s.arg(ids->size()).arg(expected)));
                 return;
             }
-            QStringList ids;
-            for (const QJsonValue &id : reply->value(u"messageIds"_s).toArray())
-                ids.append(id.toString());
-            if (ids.size() != expected) {
-                done(ApiError::internal(u"publish answered %1 message ids for %2 messages"_s.arg(ids.size()).arg(expected)));
-                return;
-            }
-            done(ids);
+            done(std::move(*ids));
         });
     }
 
@@ -261,7 +265,15 @@ namespace Aq::PubSub
         RestRequest request {"POST", urlFor(subscriptionPath(subscription) + u":pull"_s), compact(body), Idempotency::Safe,
                              returnImmediately ? Rest::Channel::Default : Rest::Channel::LongPoll,
                              returnImmediately ? m_adminDeadline : m_pullDeadline};
-        return callJson(request, context, [done](Result<QJsonObject> reply) {
+        const QUrl url = request.url;
+        return m_rest->send(std::move(request), context, [done = std::move(done), url](Result<QByteArray> body) {
+            if (body) {
+                if (std::optional<QList<ReceivedMessage>> messages = readPullReply(*body)) {
+                    done(std::move(*messages));
+                    return;
+                }
+            }
+            const Result<QJsonObject> reply = replyObject(body, url);
             if (!reply) {
                 done(reply.error());
                 return;
@@ -288,23 +300,28 @@ namespace Aq::PubSub
             done(Ok {});
             return;
         }
-        QList<QJsonArray> parts(1);
+        // The bodies written directly, in QJsonDocument's key order: an acknowledgement carries up to 2,500 ids.
+        const QByteArray head = seconds >= 0 ? "{\"ackDeadlineSeconds\":" + QByteArray::number(seconds) + ",\"ackIds\":[" : QByteArray("{\"ackIds\":[");
+        QList<QByteArray> bodies {head};
+        int idsInBody = 0;
         qsizetype partBytes = 0;
         for (const QString &ackId : ackIds) {
             const qsizetype idBytes = ackId.size() + 3;
-            if (parts.last().size() >= MaxAckIdsPerRequest || partBytes + idBytes > MaxAckRequestBytes) {
-                parts.append(QJsonArray());
+            if (idsInBody >= MaxAckIdsPerRequest || partBytes + idBytes > MaxAckRequestBytes) {
+                bodies.last() += "]}";
+                bodies.append(head);
+                idsInBody = 0;
                 partBytes = 0;
             }
-            parts.last().append(ackId);
+            if (idsInBody++ > 0)
+                bodies.last() += ',';
+            Text::appendJsonString(ackId, bodies.last());
             partBytes += idBytes;
         }
-        auto latch = std::make_shared<PartsLatch>(int(parts.size()), std::move(done));
-        for (const QJsonArray &part : parts) {
-            QJsonObject body {{u"ackIds"_s, part}};
-            if (seconds >= 0)
-                body.insert(u"ackDeadlineSeconds"_s, seconds);
-            RestRequest request {"POST", urlFor(path + verb), compact(body), Idempotency::Safe, Rest::Channel::Default, m_adminDeadline};
+        bodies.last() += "]}";
+        auto latch = std::make_shared<PartsLatch>(int(bodies.size()), std::move(done));
+        for (const QByteArray &body : std::as_const(bodies)) {
+            RestRequest request {"POST", urlFor(path + verb), body, Idempotency::Safe, Rest::Channel::Default, m_adminDeadline};
             callJson(request, context, [latch](Result<QJsonObject> reply) { latch->partDone(reply); });
         }
     }

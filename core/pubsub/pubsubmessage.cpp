@@ -1,5 +1,7 @@
 #include "core/pubsub/pubsubmessage.h"
 
+#include "core/common/base64.h"
+#include "core/common/textencoding.h"
 #include "core/common/timeutil.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -14,33 +16,61 @@ namespace Aq::PubSub
         return size;
     }
 
-    QJsonObject PubsubMessage::toPublishJson() const
+    QByteArray publishBody(const QList<PubsubMessage> &messages)
     {
-        QJsonObject json;
-        if (!data.isEmpty())
-            json.insert(u"data"_s, QString::fromLatin1(data.toBase64()));
-        if (!attributes.isEmpty()) {
-            QJsonObject attributesJson;
-            for (auto it = attributes.cbegin(); it != attributes.cend(); ++it)
-                attributesJson.insert(it.key(), it.value());
-            json.insert(u"attributes"_s, attributesJson);
+        qsizetype size = 16;
+        for (const PubsubMessage &message : messages)
+            size += (message.data.size() + 2) / 3 * 4 + message.approximateSize() + 48;
+        QByteArray out;
+        out.reserve(size);
+        out += "{\"messages\":[";
+        for (qsizetype i = 0; i < messages.size(); ++i) {
+            const PubsubMessage &message = messages[i];
+            out += i ? ",{" : "{";
+            bool comma = false;
+            if (!message.attributes.isEmpty()) {
+                out += "\"attributes\":{";
+                for (auto it = message.attributes.cbegin(); it != message.attributes.cend(); ++it) {
+                    if (it != message.attributes.cbegin())
+                        out += ',';
+                    Text::appendJsonString(it.key(), out);
+                    out += ':';
+                    Text::appendJsonString(it.value(), out);
+                }
+                out += '}';
+                comma = true;
+            }
+            if (!message.data.isEmpty()) {
+                out += comma ? ",\"data\":\"" : "\"data\":\"";
+                Base64::append(message.data, out);
+                out += '"';
+                comma = true;
+            }
+            if (!message.orderingKey.isEmpty()) {
+                out += comma ? ",\"orderingKey\":" : "\"orderingKey\":";
+                Text::appendJsonString(message.orderingKey, out);
+            }
+            out += '}';
         }
-        if (!orderingKey.isEmpty())
-            json.insert(u"orderingKey"_s, orderingKey);
-        return json;
+        out += "]}";
+        return out;
     }
 
     Result<PubsubMessage> PubsubMessage::fromJson(const QJsonObject &json)
     {
         PubsubMessage message;
         const QByteArray encoded = json.value(u"data"_s).toString().toLatin1();
-        // Standard base64 as the API writes it; URL-safe and unpadded are accepted too.
-        auto decoded = QByteArray::fromBase64Encoding(encoded, QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
-        if (!decoded)
-            decoded = QByteArray::fromBase64Encoding(encoded, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-        if (!decoded)
-            return ApiError::invalidArgument(u"a received message's data is not base64"_s);
-        message.data = *decoded;
+        if (std::optional<QByteArray> canonical = Base64::decodeCanonical(encoded)) {
+            message.data = std::move(*canonical);
+        } else {
+            // Standard base64 as the API writes it; URL-safe and unpadded are accepted too.
+            auto decoded = QByteArray::fromBase64Encoding(encoded, QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
+            if (!decoded)
+                decoded = QByteArray::fromBase64Encoding(encoded, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+            if (!decoded)
+                return ApiError::invalidArgument(u"a received message's data is not base64"_s);
+            message.data = *decoded;
+        }
         const QJsonObject attributes = json.value(u"attributes"_s).toObject();
         for (auto it = attributes.begin(); it != attributes.end(); ++it)
             message.attributes.insert(it.key(), it.value().toString());

@@ -157,13 +157,10 @@ namespace Aq::Remote
     PubSub::Publisher::BatchSender OperatorClient::senderTo(const QUrl &url)
     {
         return [this, url](const QList<PubSub::PubsubMessage> &messages, QObject *context, std::function<void(Result<QStringList>)> done) {
-            QJsonArray array;
-            for (const PubSub::PubsubMessage &message : messages)
-                array.append(message.toPublishJson());
             Rest::RestRequest request;
             request.method = QByteArrayLiteral("POST");
             request.url = url;
-            request.body = QJsonDocument(QJsonObject {{u"messages"_s, array}}).toJson(QJsonDocument::Compact);
+            request.body = PubSub::publishBody(messages);
             request.deadline = PublishDeadline;
             const qsizetype expected = messages.size();
             m_rest->send(std::move(request), context, [url, expected, done = std::move(done)](Result<QByteArray> body) {
