@@ -73,17 +73,19 @@ done
 
 withemulator=()
 if [ "$EMULATOR" = 1 ] && command -v gcloud >/dev/null 2>&1; then
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    mkdir -p "$work/emulator"
-    CLOUDSDK_CONFIG="$work/gcloud" CLOUDSDK_CORE_DISABLE_PROMPTS=1 setsid gcloud beta emulators pubsub start --project=aqueduct-local \
-        --host-port="127.0.0.1:$port" --data-dir="$work/emulator" >"$work/emulator.log" 2>&1 &
-    emulator=$!
-    for _ in $(seq 1 300); do curl -s -o /dev/null "http://127.0.0.1:$port/v1/projects/aqueduct-local/topics" && break; sleep 0.2; done
+    # A fresh emulator each round: one that ran a round still holds that pipeline's last leased, unacknowledged
+    # messages and redelivers them a minute later.
     for round in $(seq 1 "$ROUNDS"); do
+        port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+        mkdir -p "$work/emulator-$round"
+        CLOUDSDK_CONFIG="$work/gcloud" CLOUDSDK_CORE_DISABLE_PROMPTS=1 setsid gcloud beta emulators pubsub start --project=aqueduct-local \
+            --host-port="127.0.0.1:$port" --data-dir="$work/emulator-$round" >"$work/emulator-$round.log" 2>&1 &
+        emulator=$!
+        for _ in $(seq 1 300); do curl -s -o /dev/null "http://127.0.0.1:$port/v1/projects/aqueduct-local/topics" && break; sleep 0.2; done
         line=$("$BUILD/bench/benchingest" --pubsub-emulator "127.0.0.1:$port" --messages "$EMULATOR_MESSAGES" 2>/dev/null)
         echo "$line"; withemulator+=("$(field events_per_s "$line")")
+        stop_emulator
     done
-    stop_emulator
 fi
 
 summary="{\"summary\":\"medians\",\"rounds\":$ROUNDS,\"in_process_events_per_s\":$(printf '%s\n' "${inproc[@]}" | median)"
