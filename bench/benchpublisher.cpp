@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <optional>
 
+#include <sys/resource.h>
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -23,6 +25,13 @@ using namespace Aq;
 
 namespace
 {
+    double processCpuSeconds()
+    {
+        rusage usage {};
+        getrusage(RUSAGE_SELF, &usage);
+        return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    }
+
     QByteArray eventBody(int i)
     {
         // 300 bytes, as publish-node.js builds it.
@@ -101,14 +110,16 @@ int main(int argc, char *argv[])
             publisher.flush();
     };
     QObject::connect(&publisher, &PubSub::Publisher::capacityAvailable, &app, [&] { QTimer::singleShot(0, &app, pump); });
+    const double cpuAtStart = processCpuSeconds();
     clock.start();
     QTimer::singleShot(0, &app, pump);
     const int code = QCoreApplication::exec();
     const double seconds = double(clock.nsecsElapsed()) / 1e9;
+    const double cpuSeconds = processCpuSeconds() - cpuAtStart;
     if (code != 0)
         return code;
-    printf("{\"client\":\"aqueduct-publisher\",\"server\":\"%s\",\"messages\":%d,\"failed\":%d,\"seconds\":%.3f,\"msgs_per_s\":%.0f%s}\n",
-           qPrintable(parser.value(name)), total, failed, seconds, total / seconds,
+    printf("{\"client\":\"aqueduct-publisher\",\"server\":\"%s\",\"messages\":%d,\"failed\":%d,\"seconds\":%.3f,\"msgs_per_s\":%.0f,\"client_cpu_s\":%.3f%s}\n",
+           qPrintable(parser.value(name)), total, failed, seconds, total / seconds, cpuSeconds,
            firstError.isEmpty() ? "" : qPrintable(u",\"first_error\":\"%1\""_s.arg(firstError.replace(u'"', u'\''))));
     return failed == 0 ? 0 : 1;
 }

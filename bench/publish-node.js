@@ -32,6 +32,7 @@ async function main() {
     });
     const bodies = Array.from({length: total}, (_, i) => eventBody(i));
     const flow = topic.flowControlled();
+    const cpuAtStart = process.cpuUsage();
     const started = process.hrtime.bigint();
     const ids = [];
     for (let i = 0; i < total; ++i) {
@@ -40,9 +41,11 @@ async function main() {
     }
     ids.push(...await flow.all());
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuAtStart);
     if (ids.length !== total) throw new Error(`${ids.length} ids for ${total} messages`);
     console.log(JSON.stringify({client: 'google-node-pubsub', server: name, messages: total, seconds: Number(seconds.toFixed(3)),
-                                msgs_per_s: Math.round(total / seconds)}));
+                                msgs_per_s: Math.round(total / seconds),
+                                client_cpu_s: Number(((cpu.user + cpu.system) / 1e6).toFixed(3))}));
     await pubsub.close();
 }
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Issue "2 of 5" speed target: PubSubClient publish msgs/s beside Google's official Node client publishing the same
 # messages to the same server, in one run, against the local cloud (aqueduct-server) and Google's Pub/Sub emulator.
-# Usage: bench/run-publish-bench.sh [build-dir] ; env MESSAGES (100000), ROUNDS (3)
+# Usage: bench/run-publish-bench.sh [build-dir] ; env MESSAGES (100000), ROUNDS (3), WARMUP (MESSAGES; 0 for none)
 # Prints one JSON line per measurement, then one ratio line per server (medians). Build with Release for figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 MESSAGES=${MESSAGES:-100000}
 ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-$MESSAGES}
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -41,14 +42,27 @@ else
     echo '{"server":"google-pubsub-emulator","skipped":"gcloud not found"}'
 fi
 
+ours_run() { "$BUILD/bench/benchpublisher" --endpoint "http://$1" --name "$2" --messages "$3" --topic "$4"; }
+node_run() { node bench/publish-node.js "$1" "$2" "$3" bench "$4"; }
+rate() { sed -E 's/.*"msgs_per_s":([0-9]+).*/\1/' <<<"$1"; }
+
 for entry in "${servers[@]}"; do
     read -r name hostport <<<"$entry"
+    # Google's emulator runs on the JVM and gets faster as its JIT warms up: left cold, whichever client goes first
+    # pays for the warm-up. Both clients publish WARMUP messages untimed first, and the rounds alternate who starts.
+    if (( WARMUP > 0 )); then
+        ours_run "$hostport" "$name" "$WARMUP" bench-aq-warmup >/dev/null
+        node_run "$hostport" "$name" "$WARMUP" bench-node-warmup >/dev/null
+    fi
     ours=(); node=()
     for round in $(seq 1 "$ROUNDS"); do
-        line=$("$BUILD/bench/benchpublisher" --endpoint "http://$hostport" --name "$name" --messages "$MESSAGES" --topic "bench-aq-$round")
-        echo "$line"; ours+=("$(sed -E 's/.*"msgs_per_s":([0-9]+).*/\1/' <<<"$line")")
-        line=$(node bench/publish-node.js "$hostport" "$name" "$MESSAGES" bench "bench-node-$round")
-        echo "$line"; node+=("$(sed -E 's/.*"msgs_per_s":([0-9]+).*/\1/' <<<"$line")")
+        if (( round % 2 )); then
+            line=$(ours_run "$hostport" "$name" "$MESSAGES" "bench-aq-$round"); echo "$line"; ours+=("$(rate "$line")")
+            line=$(node_run "$hostport" "$name" "$MESSAGES" "bench-node-$round"); echo "$line"; node+=("$(rate "$line")")
+        else
+            line=$(node_run "$hostport" "$name" "$MESSAGES" "bench-node-$round"); echo "$line"; node+=("$(rate "$line")")
+            line=$(ours_run "$hostport" "$name" "$MESSAGES" "bench-aq-$round"); echo "$line"; ours+=("$(rate "$line")")
+        fi
     done
     a=$(printf '%s\n' "${ours[@]}" | median); b=$(printf '%s\n' "${node[@]}" | median)
     echo "{\"server\":\"$name\",\"aqueduct_median\":$a,\"node_median\":$b,\"ratio\":$(awk "BEGIN {printf \"%.2f\", $a/$b}")}"
