@@ -6,17 +6,24 @@ namespace Aq::LocalCloud
 {
     JsonWriter::JsonWriter(qsizetype reserve)
     {
-        m_buffer.reserve(reserve);
+        grow(qMax<qsizetype>(reserve, 16));
     }
 
-    void JsonWriter::raw(const char *text)
+    void JsonWriter::grow(qsizetype bytes)
     {
-        m_buffer.append(text);
+        m_capacity = qMax(m_capacity * 2, m_size + bytes);
+        m_buffer.resize(m_capacity);   // new bytes are left uninitialized
+        m_data = m_buffer.data();
     }
 
-    void JsonWriter::raw(const QByteArray &text)
+    QByteArray JsonWriter::take()
     {
-        m_buffer.append(text);
+        m_buffer.resize(m_size);
+        QByteArray out = std::move(m_buffer);
+        m_buffer = QByteArray();
+        m_data = nullptr;
+        m_size = m_capacity = 0;
+        return out;
     }
 
     void JsonWriter::number(qint64 value)
@@ -30,12 +37,13 @@ namespace Aq::LocalCloud
         } while (magnitude);
         if (value < 0)
             *--begin = '-';
-        m_buffer.append(begin, digits + sizeof digits - begin);
+        put(begin, digits + sizeof digits - begin);
     }
 
     void JsonWriter::base64(QByteArrayView bytes)
     {
-        Base64::append(bytes, m_buffer);
+        char *to = room(Base64::encodedSize(bytes.size()));
+        m_size = Base64::encode(bytes, to) - m_data;
     }
 
     void JsonWriter::string(const QString &value)
@@ -46,7 +54,7 @@ namespace Aq::LocalCloud
     void JsonWriter::string(QByteArrayView utf8)
     {
         static const char hex[] = "0123456789abcdef";
-        m_buffer.append('"');
+        raw("\"");
         const char *begin = utf8.data();
         const char *run = begin;
         const char *end = begin + utf8.size();
@@ -54,23 +62,23 @@ namespace Aq::LocalCloud
             const unsigned char c = static_cast<unsigned char>(*p);
             if (c >= 0x20 && c != '"' && c != '\\')
                 continue;
-            m_buffer.append(run, p - run);
+            put(run, p - run);
             run = p + 1;
             switch (c) {
-            case '"': m_buffer.append("\\\"", 2); break;
-            case '\\': m_buffer.append("\\\\", 2); break;
-            case '\n': m_buffer.append("\\n", 2); break;
-            case '\r': m_buffer.append("\\r", 2); break;
-            case '\t': m_buffer.append("\\t", 2); break;
-            case '\b': m_buffer.append("\\b", 2); break;
-            case '\f': m_buffer.append("\\f", 2); break;
+            case '"': raw("\\\""); break;
+            case '\\': raw("\\\\"); break;
+            case '\n': raw("\\n"); break;
+            case '\r': raw("\\r"); break;
+            case '\t': raw("\\t"); break;
+            case '\b': raw("\\b"); break;
+            case '\f': raw("\\f"); break;
             default: {
                 const char escape[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-                m_buffer.append(escape, 6);
+                put(escape, 6);
             }
             }
         }
-        m_buffer.append(run, end - run);
-        m_buffer.append('"');
+        put(run, end - run);
+        raw("\"");
     }
 }

@@ -63,6 +63,13 @@ namespace Aq::LocalCloud
                 PRIMARY KEY(table_id, insert_id)) WITHOUT ROWID;
             CREATE TABLE aq_meta(key TEXT PRIMARY KEY, value TEXT);
             )",
+            // 1 -> 2: a subscription's never-delivered messages are no longer one ps_deliveries row each; a cursor
+            // says how far through ps_messages it has leased, and ps_deliveries holds only what was leased and is not
+            // yet acknowledged (or is retained). Every message already stored has its delivery row: start past them.
+            R"(
+            ALTER TABLE ps_subscriptions ADD COLUMN delivered_through INTEGER NOT NULL DEFAULT 0;
+            UPDATE ps_subscriptions SET delivered_through=IFNULL((SELECT seq FROM sqlite_sequence WHERE name='ps_messages'), 0);
+            )",
         };
     }
 

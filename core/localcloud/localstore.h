@@ -18,7 +18,7 @@ namespace Aq::LocalCloud
     class LocalStore
     {
     public:
-        static constexpr int SCHEMA_VERSION = 1;
+        static constexpr int SCHEMA_VERSION = 2;
         static QString databasePath(const QString &dataDir);
 
         static Status open(SqliteDatabase &db, const QString &dataDir, Durability durability);

@@ -107,7 +107,7 @@ namespace Aq::LocalCloud
             m_topicIds.insert(key(topic.project, topic.name), topic.id);
             m_topics.insert(topic.id, topic);
         }
-        Result<SqliteStatement *> subs = m_db.prepare("SELECT id, project, name, topic_id, resource FROM ps_subscriptions");
+        Result<SqliteStatement *> subs = m_db.prepare("SELECT id, project, name, topic_id, resource, delivered_through FROM ps_subscriptions");
         if (!subs)
             return subs.error();
         while ((*subs)->step()) {
@@ -124,6 +124,7 @@ namespace Aq::LocalCloud
             }
             sub->id = (*subs)->int64(0);
             sub->topicId = topicId;
+            sub->deliveredThrough = (*subs)->int64(5);
             m_subscriptionIds.insert(key(project, name), sub->id);
             if (m_topics.contains(topicId))
                 m_topics[topicId].subscriptionIds.append(sub->id);
@@ -264,7 +265,15 @@ namespace Aq::LocalCloud
         if (!t)
             return resourceNotFound(topic);
         SqliteTransaction transaction(m_db);
-        // Subscriptions outlive their topic (they report "_deleted-topic_") and keep their backlog.
+        // Subscriptions outlive their topic (they report "_deleted-topic_") and keep their backlog: what they never
+        // received gets its delivery row now, as their cursor cannot find the topic's messages any more.
+        QHash<qint64, qint64> cursors;
+        for (qint64 subId : t->subscriptionIds) {
+            Result<qint64> cursor = materializeFreshMessages(m_subscriptions[subId]);
+            if (!cursor)
+                return cursor.error();
+            cursors.insert(subId, *cursor);
+        }
         Status s = m_db.exec("UPDATE ps_subscriptions SET topic_id=0 WHERE topic_id=" + QByteArray::number(t->id) + ";"
                              "DELETE FROM ps_topics WHERE id=" + QByteArray::number(t->id) + ";");
         if (!s)
@@ -274,6 +283,7 @@ namespace Aq::LocalCloud
         for (qint64 subId : t->subscriptionIds) {
             Subscription &sub = m_subscriptions[subId];
             sub.topicId = 0;
+            sub.deliveredThrough = cursors.value(subId);
             sub.resource.insert(u"topic"_s, DELETED_TOPIC);
         }
         m_topicIds.remove(key(project, topic));
@@ -360,24 +370,7 @@ namespace Aq::LocalCloud
                 return m_db.error(u"publish"_s);
             ids.append(m_db.lastInsertRowId());
         }
-        if (ids.isEmpty())
-            return ids;
-        // One statement per subscription, not one per message and subscription: the ids in that range are exactly
-        // these messages (one writer, ids only grow).
-        Result<SqliteStatement *> deliver = m_db.prepare(
-            "INSERT OR IGNORE INTO ps_deliveries(sub_id, msg_id) SELECT ?1, id FROM ps_messages WHERE id BETWEEN ?2 AND ?3");
-        if (!deliver)
-            return deliver.error();
-        for (qint64 subId : topic.subscriptionIds) {
-            SqliteStatement *d = *deliver;
-            d->reset();
-            d->bind(1, subId);
-            d->bind(2, ids.first());
-            d->bind(3, ids.last());
-            d->step();
-            if (d->hasError())
-                return m_db.error(u"publish"_s);
-        }
+        // No delivery rows: each subscription's cursor finds these messages when it is pulled.
         return ids;
     }
 
@@ -489,7 +482,7 @@ namespace Aq::LocalCloud
         QJsonObject stored = subscriptionResource(sub);
         stored.remove(u"topic"_s);
         Result<SqliteStatement *> st = m_db.prepare(
-            "INSERT INTO ps_subscriptions(id, project, name, topic_id, resource) VALUES(?1, ?2, ?3, ?4, ?5) "
+            "INSERT INTO ps_subscriptions(id, project, name, topic_id, resource, delivered_through) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
             "ON CONFLICT(id) DO UPDATE SET topic_id=excluded.topic_id, resource=excluded.resource");
         if (!st)
             return st.error();
@@ -498,6 +491,7 @@ namespace Aq::LocalCloud
         (*st)->bind(3, sub.name);
         (*st)->bind(4, sub.topicId);
         (*st)->bind(5, QJsonDocument(stored).toJson(QJsonDocument::Compact));
+        (*st)->bind(6, sub.deliveredThrough);
         (*st)->step();
         if ((*st)->hasError())
             return m_db.error(u"save subscription"_s);
@@ -519,6 +513,11 @@ namespace Aq::LocalCloud
         if (sub->maxDeliveryAttempts > 0 && !findTopicByPath(sub->deadLetterTopic))
             return resourceNotFound(sub->deadLetterTopic.section(u'/', -1));
         sub->topicId = topic->id;
+        // A subscription receives what is published after it exists.
+        Result<qint64> last = lastMessageId();
+        if (!last)
+            return last.error();
+        sub->deliveredThrough = *last;
         if (Status s = saveSubscription(*sub); !s)
             return s.error();
         sub->id = m_db.lastInsertRowId();
@@ -581,6 +580,7 @@ namespace Aq::LocalCloud
             return resourceNotFound(updated->deadLetterTopic.section(u'/', -1));
         updated->id = sub->id;
         updated->topicId = sub->topicId;
+        updated->deliveredThrough = sub->deliveredThrough;
         if (Status s = saveSubscription(*updated); !s)
             return s.error();
         *sub = updated.value();
@@ -703,12 +703,19 @@ namespace Aq::LocalCloud
             return m_db.error(u"pull"_s);
         QList<PulledMessage> candidates;
         qint64 lastAvailableAt = 0;
+        qint64 deliveredThrough = sub.deliveredThrough;
         if (sub.ordering) {
+            // Ordering keys need every message's state at once: give the new ones their delivery rows first.
+            Result<qint64> cursor = materializeFreshMessages(sub);
+            if (!cursor)
+                return cursor.error();
+            deliveredThrough = *cursor;
             Result<QList<PulledMessage>> ordered = leaseOrderedMessages(sub, maxMessages, now);
             if (!ordered)
                 return ordered.error();
             candidates = std::move(ordered).value();
         } else {
+            // Redeliveries first (nacked, or their lease ran out), oldest first, then messages never delivered.
             Result<SqliteStatement *> select = m_db.prepare(
                 "SELECT d.msg_id, d.attempts, m.publish_time, m.ordering_key, m.attributes, m.data, d.available_at "
                 "FROM ps_deliveries d JOIN ps_messages m ON m.id = d.msg_id "
@@ -735,6 +742,7 @@ namespace Aq::LocalCloud
             st->reset();
         }
         const qint64 leaseEnd = now + qint64(sub.ackDeadlineSeconds) * MICROS;
+        const qsizetype redeliveries = candidates.size();
         if (!sub.ordering && !candidates.isEmpty()) {
             // The SELECT took the first rows of the index in (available_at, msg_id) order: one statement leases them
             // all. Those dead-lettered below are then deleted.
@@ -751,13 +759,21 @@ namespace Aq::LocalCloud
             if (st->hasError())
                 return m_db.error(u"pull"_s);
         }
+        if (!sub.ordering && candidates.size() < maxMessages && sub.topicId != 0) {
+            Result<qint64> cursor = leaseFreshMessages(sub, maxMessages - int(candidates.size()), leaseEnd, candidates);
+            if (!cursor)
+                return cursor.error();
+            deliveredThrough = *cursor;
+        }
         Result<SqliteStatement *> lease = m_db.prepare("UPDATE ps_deliveries SET available_at=?1, attempts=attempts+1 WHERE sub_id=?2 AND msg_id=?3");
         if (!lease)
             return lease.error();
         QList<PulledMessage> delivered;
         delivered.reserve(candidates.size());
-        for (PulledMessage &m : candidates) {
-            if (sub.maxDeliveryAttempts > 0 && m.attempt >= sub.maxDeliveryAttempts && findTopicByPath(sub.deadLetterTopic)) {
+        for (qsizetype i = 0; i < candidates.size(); ++i) {
+            PulledMessage &m = candidates[i];
+            const bool fresh = !sub.ordering && i >= redeliveries;
+            if (!fresh && sub.maxDeliveryAttempts > 0 && m.attempt >= sub.maxDeliveryAttempts && findTopicByPath(sub.deadLetterTopic)) {
                 if (Status s = deadLetter(sub, m); !s)
                     return s.error();
                 continue;
@@ -775,9 +791,100 @@ namespace Aq::LocalCloud
             m.attempt += 1;
             delivered.append(std::move(m));
         }
+        if (deliveredThrough != sub.deliveredThrough) {
+            if (Status s = saveCursor(sub.id, deliveredThrough); !s)
+                return s.error();
+        }
         if (Status s = transaction.commit(); !s)
             return s.error();
+        sub.deliveredThrough = deliveredThrough;
         return delivered;
+    }
+
+    Result<qint64> PubSubService::leaseFreshMessages(const Subscription &sub, int maxMessages, qint64 leaseEnd, QList<PulledMessage> &out)
+    {
+        // ps_messages holds every topic's messages in id order: read on from the cursor, skipping other topics'
+        // (the cursor moves past them too, so each is read once per subscription), and bound one pull's reading.
+        constexpr qint64 MaxRowsRead = 65536;
+        Result<SqliteStatement *> select = m_db.prepare(
+            "SELECT id, topic_id, publish_time, ordering_key, attributes, data FROM ps_messages WHERE id>?1 ORDER BY id LIMIT ?2");
+        if (!select)
+            return select.error();
+        SqliteStatement *st = *select;
+        st->bind(1, sub.deliveredThrough);
+        st->bind(2, MaxRowsRead);
+        qint64 cursor = sub.deliveredThrough;
+        int taken = 0;
+        while (taken < maxMessages && st->step()) {
+            cursor = st->int64(0);
+            if (st->int64(1) != sub.topicId)
+                continue;
+            PulledMessage m;
+            m.messageId = cursor;
+            m.publishTime = st->int64(2);
+            m.orderingKey = st->text(3);
+            m.attributes = st->textUtf8(4);
+            m.data = st->blob(5);
+            out.append(std::move(m));
+            ++taken;
+        }
+        const bool failed = st->hasError();
+        st->reset();
+        if (failed)
+            return m_db.error(u"pull"_s);
+        if (taken > 0) {
+            Result<SqliteStatement *> lease = m_db.prepare(
+                "INSERT INTO ps_deliveries(sub_id, msg_id, available_at, attempts) "
+                "SELECT ?1, id, ?2, 1 FROM ps_messages WHERE id>?3 AND id<=?4 AND topic_id=?5");
+            if (!lease)
+                return lease.error();
+            SqliteStatement *insert = *lease;
+            insert->bind(1, sub.id);
+            insert->bind(2, leaseEnd);
+            insert->bind(3, sub.deliveredThrough);
+            insert->bind(4, cursor);
+            insert->bind(5, sub.topicId);
+            insert->step();
+            const bool insertFailed = insert->hasError();
+            insert->reset();
+            if (insertFailed)
+                return m_db.error(u"pull"_s);
+        }
+        return cursor;
+    }
+
+    Result<qint64> PubSubService::materializeFreshMessages(const Subscription &sub)
+    {
+        Result<qint64> last = lastMessageId();
+        if (!last)
+            return last.error();
+        if (sub.topicId == 0 || *last <= sub.deliveredThrough)
+            return qMax(*last, sub.deliveredThrough);
+        if (Status s = m_db.execute("INSERT OR IGNORE INTO ps_deliveries(sub_id, msg_id) SELECT ?1, id FROM ps_messages WHERE id>?2 AND id<=?3 AND topic_id=?4",
+                                    {sub.id, sub.deliveredThrough, *last, sub.topicId}, u"pull"_s); !s)
+            return s.error();
+        return *last;
+    }
+
+    Status PubSubService::saveCursor(qint64 subscriptionId, qint64 deliveredThrough)
+    {
+        return m_db.execute("UPDATE ps_subscriptions SET delivered_through=?1 WHERE id=?2", {deliveredThrough, subscriptionId},
+                            u"subscription cursor"_s);
+    }
+
+    Result<qint64> PubSubService::lastMessageId()
+    {
+        // AUTOINCREMENT ids are never reused, even after the newest messages are deleted.
+        Result<SqliteStatement *> st = m_db.prepare("SELECT IFNULL((SELECT seq FROM sqlite_sequence WHERE name='ps_messages'), 0)");
+        if (!st)
+            return st.error();
+        (*st)->step();
+        const qint64 last = (*st)->int64(0);
+        const bool failed = (*st)->hasError();
+        (*st)->reset();
+        if (failed)
+            return m_db.error(u"last message id"_s);
+        return last;
     }
 
     Result<QList<PubSubService::PulledMessage>> PubSubService::leaseOrderedMessages(Subscription &sub, int maxMessages, qint64 now)
@@ -910,20 +1017,32 @@ namespace Aq::LocalCloud
             return resourceNotFound(subscription);
         if (!ids)
             return ids.error();
+        // An acknowledgement holds whatever the attempt, so a run of consecutive message ids is one range: the
+        // ids of one pull mostly are.
+        QList<qint64> messageIds;
+        messageIds.reserve(ids->size());
+        for (const AckId &id : *ids) {
+            if (id.subscriptionId == sub->id)   // else an ack id of another (or a recreated) subscription: nothing to do
+                messageIds.append(id.messageId);
+        }
+        std::sort(messageIds.begin(), messageIds.end());
         SqliteTransaction transaction(m_db);
-        Result<SqliteStatement *> st = m_db.prepare(sub->retainAcked ? QByteArray("UPDATE ps_deliveries SET acked=1 WHERE sub_id=?1 AND msg_id=?2")
-                                                                     : QByteArray("DELETE FROM ps_deliveries WHERE sub_id=?1 AND msg_id=?2"));
+        Result<SqliteStatement *> st = m_db.prepare(sub->retainAcked ? QByteArray("UPDATE ps_deliveries SET acked=1 WHERE sub_id=?1 AND msg_id BETWEEN ?2 AND ?3")
+                                                                     : QByteArray("DELETE FROM ps_deliveries WHERE sub_id=?1 AND msg_id BETWEEN ?2 AND ?3"));
         if (!st)
             return st.error();
-        for (const AckId &id : *ids) {
-            if (id.subscriptionId != sub->id)
-                continue;   // an ack id of another (or a recreated) subscription: nothing to do
+        for (qsizetype i = 0; i < messageIds.size();) {
+            qsizetype j = i + 1;
+            while (j < messageIds.size() && messageIds[j] <= messageIds[j - 1] + 1)
+                ++j;
             (*st)->reset();
             (*st)->bind(1, sub->id);
-            (*st)->bind(2, id.messageId);
+            (*st)->bind(2, messageIds[i]);
+            (*st)->bind(3, messageIds[j - 1]);
             (*st)->step();
             if ((*st)->hasError())
                 return m_db.error(u"acknowledge"_s);
+            i = j;
         }
         if (Status s = transaction.commit(); !s)
             return s.error();
@@ -1031,19 +1150,23 @@ namespace Aq::LocalCloud
         Result<qint64> oldestRestorable = firstMessageIdAtOrAfter(now - retained);
         if (!oldestRestorable)
             return oldestRestorable.error();
+        // Before the boundary: acknowledged. From the first restorable message on: never delivered, so the cursor
+        // goes back there. In between: what is unacknowledged is delivered again at once.
+        const qint64 restoreFrom = topic && retained > 0 ? qMax(*boundary, *oldestRestorable) : std::numeric_limits<qint64>::max();
+        const qint64 cursor = sub->topicId == 0 ? sub->deliveredThrough : qMin(qMax(sub->deliveredThrough, *boundary - 1), restoreFrom - 1);
         SqliteTransaction transaction(m_db);
         const QByteArray subId = QByteArray::number(sub->id);
         QByteArray sql = "DELETE FROM ps_deliveries WHERE sub_id=" + subId + " AND msg_id<" + QByteArray::number(*boundary) + ";";
-        if (topic && retained > 0) {
-            sql += "INSERT INTO ps_deliveries(sub_id, msg_id) SELECT " + subId + ", id FROM ps_messages WHERE topic_id="
-                + QByteArray::number(topic->id) + " AND id>=" + QByteArray::number(qMax(*boundary, *oldestRestorable))
-                + " ON CONFLICT(sub_id, msg_id) DO UPDATE SET acked=0, available_at=0;";
-        }
+        if (restoreFrom != std::numeric_limits<qint64>::max())
+            sql += "DELETE FROM ps_deliveries WHERE sub_id=" + subId + " AND msg_id>=" + QByteArray::number(restoreFrom) + ";";
         sql += "UPDATE ps_deliveries SET available_at=0 WHERE sub_id=" + subId + " AND acked=0;";
         if (Status s = m_db.exec(sql); !s)
             return s.error();
+        if (Status s = saveCursor(sub->id, cursor); !s)
+            return s.error();
         if (Status s = transaction.commit(); !s)
             return s.error();
+        sub->deliveredThrough = cursor;
         serveWaiters({sub->id});
         return QJsonObject();
     }
@@ -1053,11 +1176,20 @@ namespace Aq::LocalCloud
         Subscription *sub = findSubscription(project, subscription);
         if (!sub)
             return resourceNotFound(subscription);
+        Result<qint64> last = lastMessageId();
+        if (!last)
+            return last.error();
+        SqliteTransaction transaction(m_db);
         sub->detached = true;
         if (Status s = saveSubscription(*sub); !s)
             return s.error();
         if (Status s = m_db.exec("DELETE FROM ps_deliveries WHERE sub_id=" + QByteArray::number(sub->id)); !s)
             return s.error();
+        if (Status s = saveCursor(sub->id, qMax(*last, sub->deliveredThrough)); !s)
+            return s.error();
+        if (Status s = transaction.commit(); !s)
+            return s.error();
+        sub->deliveredThrough = qMax(*last, sub->deliveredThrough);
         return QJsonObject();
     }
 
@@ -1071,33 +1203,80 @@ namespace Aq::LocalCloud
             return st.error();
         (*st)->bind(1, sub->id);
         (*st)->step();
-        const qint64 count = (*st)->int64(0);
+        qint64 count = (*st)->int64(0);
         (*st)->reset();
+        if (sub->topicId != 0 && !sub->detached) {
+            Result<SqliteStatement *> fresh = m_db.prepare("SELECT COUNT(*) FROM ps_messages WHERE id>?1 AND topic_id=?2");
+            if (!fresh)
+                return fresh.error();
+            (*fresh)->bind(1, sub->deliveredThrough);
+            (*fresh)->bind(2, sub->topicId);
+            (*fresh)->step();
+            count += (*fresh)->int64(0);
+            (*fresh)->reset();
+        }
         return count;
+    }
+
+    Result<qint64> PubSubService::advanceIdleCursor(Subscription &sub)
+    {
+        Result<SqliteStatement *> next = m_db.prepare("SELECT id FROM ps_messages WHERE id>?1 AND topic_id=?2 ORDER BY id LIMIT 1");
+        if (!next)
+            return next.error();
+        (*next)->bind(1, sub.deliveredThrough);
+        (*next)->bind(2, sub.topicId);
+        const bool found = (*next)->step();
+        qint64 cursor = found ? (*next)->int64(0) - 1 : 0;
+        (*next)->reset();
+        if (!found) {
+            Result<SqliteStatement *> newest = m_db.prepare("SELECT IFNULL(MAX(id), 0) FROM ps_messages");
+            if (!newest)
+                return newest.error();
+            (*newest)->step();
+            cursor = (*newest)->int64(0);
+            (*newest)->reset();
+        }
+        if (cursor <= sub.deliveredThrough)
+            return sub.deliveredThrough;
+        if (Status s = saveCursor(sub.id, cursor); !s)
+            return s.error();
+        sub.deliveredThrough = cursor;
+        return cursor;
     }
 
     void PubSubService::collectGarbage()
     {
         const qint64 now = Time::nowMicros();
-        // 1. Subscription retention: unacked (and retained acked) messages past it are dropped.
-        for (const Subscription &sub : std::as_const(m_subscriptions)) {
+        // 1. Subscription retention: unacked (and retained acked) messages past it are dropped, and never-delivered
+        //    ones are skipped.
+        for (Subscription &sub : m_subscriptions) {
             Result<qint64> cutoff = firstMessageIdAtOrAfter(now - sub.retentionMicros);
             if (!cutoff)
                 return;
             (void)m_db.exec("DELETE FROM ps_deliveries WHERE sub_id=" + QByteArray::number(sub.id) + " AND msg_id<" + QByteArray::number(*cutoff));
+            if (sub.topicId != 0 && sub.deliveredThrough < *cutoff - 1 && saveCursor(sub.id, *cutoff - 1))
+                sub.deliveredThrough = *cutoff - 1;
         }
-        // 2. Messages no subscription still needs, beyond every topic's own retention.
+        // 2. Messages no subscription still needs, beyond every topic's own retention. A subscription needs what it
+        //    leased and has not acknowledged (or retains), and its topic's messages past its cursor; a cursor that
+        //    only other topics' messages follow moves up first, so an idle subscription holds nothing back.
         qint64 watermark = std::numeric_limits<qint64>::max();
         Result<SqliteStatement *> lowest = m_db.prepare("SELECT MIN(msg_id) FROM ps_deliveries WHERE sub_id=?1");
         if (!lowest)
             return;
-        for (const Subscription &sub : std::as_const(m_subscriptions)) {
+        for (Subscription &sub : m_subscriptions) {
             (*lowest)->reset();
             (*lowest)->bind(1, sub.id);
             if ((*lowest)->step() && !(*lowest)->isNull(0))
                 watermark = qMin(watermark, (*lowest)->int64(0));
+            (*lowest)->reset();
+            if (sub.topicId == 0 || sub.detached)
+                continue;
+            Result<qint64> cursor = advanceIdleCursor(sub);
+            if (!cursor)
+                return;
+            watermark = qMin(watermark, *cursor + 1);
         }
-        (*lowest)->reset();
         qint64 topicRetention = 0;
         for (const Topic &topic : std::as_const(m_topics))
             topicRetention = qMax(topicRetention, topic.retentionMicros);

@@ -88,6 +88,9 @@ namespace Aq::LocalCloud
             bool ordering = false;
             bool retainAcked = false;
             bool detached = false;
+            // Every message of the topic with an id up to this one has been leased at least once (it has a
+            // ps_deliveries row until acknowledged) or was skipped by a seek; later ones were never delivered.
+            qint64 deliveredThrough = 0;
         };
 
         struct PullWaiter
@@ -123,6 +126,11 @@ namespace Aq::LocalCloud
         Result<QList<qint64>> insertMessages(Topic &topic, const QList<PublishedMessage> &messages);
         Result<QList<PulledMessage>> leaseMessages(Subscription &subscription, int maxMessages);
         Result<QList<PulledMessage>> leaseOrderedMessages(Subscription &subscription, int maxMessages, qint64 now);
+        Result<qint64> leaseFreshMessages(const Subscription &subscription, int maxMessages, qint64 leaseEnd, QList<PulledMessage> &out);
+        Result<qint64> materializeFreshMessages(const Subscription &subscription);
+        Status saveCursor(qint64 subscriptionId, qint64 deliveredThrough);
+        Result<qint64> lastMessageId();
+        Result<qint64> advanceIdleCursor(Subscription &subscription);
         Status deadLetter(Subscription &subscription, const PulledMessage &message);
         QByteArray pullReply(const Subscription &subscription, const QList<PulledMessage> &messages) const;
         void serveWaiters(const QList<qint64> &subscriptionIds);
