@@ -585,11 +585,13 @@ namespace Aq::LocalCloud
         const QByteArray id = QByteArray::number(t->id);
         SqliteTransaction transaction(m_db);
         const Status s = m_db.exec("DROP TABLE IF EXISTS " + t->sqliteName() + ";DELETE FROM bq_tables WHERE id=" + id
-                                   + ";DELETE FROM bq_insert_ids_0 WHERE table_id=" + id + ";DELETE FROM bq_insert_ids_1 WHERE table_id=" + id + ";");
+                                   + ";DELETE FROM bq_insert_ids_0 WHERE table_id=" + id + ";DELETE FROM bq_insert_ids_1 WHERE table_id=" + id
+                                   + ";DELETE FROM bq_insert_id_log WHERE table_id=" + id + ";");
         if (!s)
             return s.error();
         if (Status c = transaction.commit(); !c)
             return c.error();
+        m_writer.forgetTable(t->id);
         m_tables.remove(key(project, dataset, table));
         return QJsonObject();
     }

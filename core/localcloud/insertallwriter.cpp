@@ -1,6 +1,7 @@
 #include "core/localcloud/insertallwriter.h"
 
 #include <bit>
+#include <cstring>
 
 #include "core/common/timeutil.h"
 #include "core/localcloud/jsonwriter.h"
@@ -17,6 +18,9 @@ namespace Aq::LocalCloud
         // cursors) is then a small part of an insertAll.
         constexpr qsizetype ROWS_PER_INSERT = 64;
         constexpr qsizetype IDS_PER_INSERT = 128;
+        // The log moves to the B-trees once it holds this many ids: the larger the batch, the more of its ids
+        // share each B-tree page written; the in-memory set of logged ids stays a few MiB.
+        constexpr qsizetype LOG_FLUSH_IDS = 65536;
         constexpr qsizetype MAX_BOUND_VALUES = 30000;   // under SQLite's 32,766 placeholders per statement
 
         QByteArray quoted(const QString &identifier)
@@ -57,9 +61,60 @@ namespace Aq::LocalCloud
         const bool freshStore = m_generationStart == 0;
         m_filters[0].clear(freshStore);
         m_filters[1].clear(freshStore);
+        m_logged[0].clear();
+        m_logged[1].clear();
+        m_loggedInTransaction.clear();
         if (freshStore)
             return rotate(true);
+        // What the log held when the last run stopped goes to the B-trees, so the in-memory set starts empty.
+        return flushLog();
+    }
+
+    Status InsertAllWriter::flushLog()
+    {
+        SqliteTransaction transaction(m_db);
+        // OR IGNORE: an id is in the log only when it was in neither place; should it be in the B-tree after all,
+        // it is remembered either way.
+        const QByteArray sql = "INSERT OR IGNORE INTO " + idsTable(0) + "(table_id, insert_id) "
+                               "SELECT table_id, insert_id FROM bq_insert_id_log WHERE generation=0 ORDER BY table_id, insert_id;"
+                               "INSERT OR IGNORE INTO " + idsTable(1) + "(table_id, insert_id) "
+                               "SELECT table_id, insert_id FROM bq_insert_id_log WHERE generation=1 ORDER BY table_id, insert_id;"
+                               "DELETE FROM bq_insert_id_log;";
+        if (Status s = m_db.exec(sql); !s)
+            return s;
+        if (Status s = transaction.commit(); !s)
+            return s;
+        m_logged[0].clear();
+        m_logged[1].clear();
         return Ok {};
+    }
+
+    void InsertAllWriter::forgetTable(qint64 tableId)
+    {
+        const std::string prefix = logKey(tableId, {});
+        for (std::unordered_set<std::string> &logged : m_logged)
+            std::erase_if(logged, [&](const std::string &key) { return key.starts_with(prefix); });
+    }
+
+    std::string InsertAllWriter::logKey(qint64 tableId, std::string_view insertId)
+    {
+        std::string key(sizeof tableId, '\0');
+        std::memcpy(key.data(), &tableId, sizeof tableId);
+        key.append(insertId);
+        return key;
+    }
+
+    void InsertAllWriter::addLogged(int generation, std::string key)
+    {
+        m_loggedInTransaction.emplace_back(generation, key);
+        m_logged[generation].insert(std::move(key));
+    }
+
+    void InsertAllWriter::undoLogged(qsizetype from)
+    {
+        for (qsizetype i = qsizetype(m_loggedInTransaction.size()) - 1; i >= from; --i)
+            m_logged[m_loggedInTransaction[size_t(i)].first].erase(m_loggedInTransaction[size_t(i)].second);
+        m_loggedInTransaction.resize(size_t(from));
     }
 
     Status InsertAllWriter::rotateIfDue()
@@ -75,6 +130,7 @@ namespace Aq::LocalCloud
         const int next = force && m_generationStart == 0 ? 0 : 1 - m_generation;
         SqliteTransaction transaction(m_db);
         const QByteArray sql = "DELETE FROM " + idsTable(next) + ";"
+            "DELETE FROM bq_insert_id_log WHERE generation=" + QByteArray::number(next) + ";"
             "INSERT OR REPLACE INTO aq_meta(key, value) VALUES('dedup_generation', '" + QByteArray::number(next) + "'),"
             "('dedup_generation_start', '" + QByteArray::number(now) + "');";
         if (Status s = m_db.exec(sql); !s)
@@ -84,6 +140,7 @@ namespace Aq::LocalCloud
         m_generation = next;
         m_generationStart = now;
         m_filters[next].clear(true);
+        m_logged[next].clear();
         return Ok {};
     }
 
@@ -95,32 +152,47 @@ namespace Aq::LocalCloud
             results.assign(requests.size(), Result<Stored>(error));
             return results;
         };
+        if (loggedIds() >= LOG_FLUSH_IDS) {
+            if (Status s = flushLog(); !s)
+                return failAll(s.error());
+        }
+        m_loggedInTransaction.clear();
+        // Whatever way the transaction ends without committing, the ids it logged are not logged.
+        const auto failAllAndUndo = [&](const ApiError &error) {
+            undoLogged(0);
+            return failAll(error);
+        };
         SqliteTransaction transaction(m_db);
         if (!transaction.isActive())
             return failAll(m_db.error(u"insertAll"_s));
         const bool isolate = requests.size() > 1;
         for (const Request &request : requests) {
+            const qsizetype loggedBefore = qsizetype(m_loggedInTransaction.size());
             if (isolate) {
                 if (Status s = m_db.execute("SAVEPOINT aq_insert_all", {}, u"insertAll"_s); !s)
-                    return failAll(s.error());
+                    return failAllAndUndo(s.error());
             }
             Result<Stored> stored = storeOne(request);
             if (isolate) {
                 // A failed statement may have rolled the whole transaction back (SQLite does on a full disk):
                 // then the savepoint is gone, and so is every request's work.
                 if (!stored) {
+                    undoLogged(loggedBefore);
                     if (Status s = m_db.execute("ROLLBACK TO aq_insert_all", {}, u"insertAll"_s); !s)
-                        return failAll(stored.error());
+                        return failAllAndUndo(stored.error());
                 }
                 if (Status s = m_db.execute("RELEASE aq_insert_all", {}, u"insertAll"_s); !s)
-                    return failAll(stored ? s.error() : stored.error());
+                    return failAllAndUndo(stored ? s.error() : stored.error());
             }
             results.push_back(std::move(stored));
         }
-        if (!isolate && !results.front())
+        if (!isolate && !results.front()) {
+            undoLogged(0);
             return results;   // the transaction rolls back as it goes
+        }
         if (Status s = transaction.commit(); !s)
-            return failAll(s.error());
+            return failAllAndUndo(s.error());
+        m_loggedInTransaction.clear();
         return results;
     }
 
@@ -222,15 +294,25 @@ namespace Aq::LocalCloud
         const InsertIdFilter &filter = m_filters[previous];
         if (filter.isComplete() && !filter.mayContain(hash))
             return false;
+        if (m_logged[previous].contains(logKey(tableId, insertId)))
+            return true;
         return stepWithId("SELECT 1 FROM " + idsTable(previous) + " WHERE table_id=?1 AND insert_id=?2", tableId, insertId);
     }
 
     Result<bool> InsertAllWriter::rememberIfNew(qint64 tableId, std::string_view insertId)
     {
-        const Result<bool> ran = stepWithId("INSERT OR IGNORE INTO " + idsTable(m_generation) + "(table_id, insert_id) VALUES(?1, ?2)", tableId, insertId);
-        if (!ran)
-            return ran;
-        return m_db.changes() > 0;
+        std::string key = logKey(tableId, insertId);
+        if (m_logged[m_generation].contains(key))
+            return false;
+        const Result<bool> stored = stepWithId("SELECT 1 FROM " + idsTable(m_generation) + " WHERE table_id=?1 AND insert_id=?2", tableId, insertId);
+        if (!stored || *stored)
+            return stored ? Result<bool>(false) : stored;
+        const Result<bool> logged = stepWithId("INSERT INTO bq_insert_id_log(generation, table_id, insert_id) VALUES(" + QByteArray::number(m_generation) + ", ?1, ?2)",
+                                               tableId, insertId);
+        if (!logged)
+            return logged;
+        addLogged(m_generation, std::move(key));
+        return true;
     }
 
     Result<bool> InsertAllWriter::stepWithId(const QByteArray &sql, qint64 tableId, std::string_view insertId)
@@ -251,16 +333,21 @@ namespace Aq::LocalCloud
 
     Status InsertAllWriter::rememberAll(qint64 tableId, const CellBatch &insertIds, const std::vector<qsizetype> &rows)
     {
-        // A plain INSERT: the filter said these ids are new, and a Bloom filter has no false negatives. Were one
-        // there after all, the request fails rather than store a row twice.
-        const QByteArray head = "INSERT INTO " + idsTable(m_generation) + "(table_id, insert_id)";
-        return inPieces(rows, IDS_PER_INSERT, head, 2, [&](SqliteStatement &statement, const qsizetype *piece, qsizetype n) {
+        // Appended without a look-up: the filter said these ids are new, and a Bloom filter has no false negatives.
+        const QByteArray head = "INSERT INTO bq_insert_id_log(generation, table_id, insert_id)";
+        const Status logged = inPieces(rows, IDS_PER_INSERT, head, 3, [&](SqliteStatement &statement, const qsizetype *piece, qsizetype n) {
             for (qsizetype r = 0; r < n; ++r) {
                 const std::string_view id = insertIds.bytes(piece[r], 0);
-                statement.bind(int(2 * r + 1), tableId);
-                statement.bindStaticText(int(2 * r + 2), id.data(), qsizetype(id.size()));
+                statement.bind(int(3 * r + 1), qint64(m_generation));
+                statement.bind(int(3 * r + 2), tableId);
+                statement.bindStaticText(int(3 * r + 3), id.data(), qsizetype(id.size()));
             }
         });
+        if (!logged)
+            return logged;
+        for (qsizetype row : rows)
+            addLogged(m_generation, logKey(tableId, insertIds.bytes(row, 0)));
+        return Ok {};
     }
 
     Status InsertAllWriter::insertRows(const QByteArray &sqliteTable, const TableSchema &schema, const CellBatch &cells, const std::vector<qsizetype> &rows)

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <QByteArray>
@@ -19,6 +21,11 @@ namespace Aq::LocalCloud
     // window long, so an id is remembered for at least one window and at most two, and forgetting a generation is
     // one DELETE of a whole table. A Bloom filter per generation answers "certainly new" for most ids: those skip
     // the look-ups and are remembered many to a statement. Runs on the writer's thread.
+    //
+    // An id is remembered in the transaction that stores its row, by appending it to bq_insert_id_log (and to an
+    // exact in-memory set of what the log holds); the log moves into the generations' B-trees in large sorted
+    // batches. Inserting each random id straight into a B-tree dirtied a page per row, and every dirty page is
+    // a 4 KiB write to the WAL.
     class InsertAllWriter
     {
     public:
@@ -46,6 +53,14 @@ namespace Aq::LocalCloud
         // per request, in order; a reply must wait for this to return: only then are its rows committed.
         std::vector<Result<Stored>> store(const std::vector<Request> &requests);
 
+        // The table was dropped, its ids with it (by the caller, in SQL).
+        void forgetTable(qint64 tableId);
+
+        // Moves the log into the generations' B-trees now; store() does it once the log is long enough.
+        Status flushLog();
+        // Ids appended to the log and not yet moved.
+        qsizetype loggedIds() const { return qsizetype(m_logged[0].size() + m_logged[1].size()); }
+
     private:
         using Binder = std::function<void(SqliteStatement &statement, const qsizetype *rows, qsizetype count)>;
 
@@ -56,6 +71,9 @@ namespace Aq::LocalCloud
         // Runs `sql` with ?1 the table and ?2 the id; true when it produced a row.
         Result<bool> stepWithId(const QByteArray &sql, qint64 tableId, std::string_view insertId);
         Status rememberAll(qint64 tableId, const CellBatch &insertIds, const std::vector<qsizetype> &rows);
+        static std::string logKey(qint64 tableId, std::string_view insertId);
+        void addLogged(int generation, std::string key);
+        void undoLogged(qsizetype from);
         Status insertRows(const QByteArray &sqliteTable, const BigQuery::TableSchema &schema, const CellBatch &cells, const std::vector<qsizetype> &rows);
         Status inPieces(const std::vector<qsizetype> &rows, qsizetype piece, const QByteArray &head, qsizetype columns, const Binder &bind);
         const QByteArray &valuesSql(const QByteArray &head, qsizetype columns, qsizetype rows);
@@ -66,5 +84,9 @@ namespace Aq::LocalCloud
         qint64 m_generationStart = 0;
         InsertIdFilter m_filters[2];   // one per generation, indexed like bq_insert_ids_0/1
         QHash<std::pair<QByteArray, qsizetype>, QByteArray> m_valuesSql;   // (head, rows) -> statement text
+        // What bq_insert_id_log holds per generation, as logKey()s, and what the open transaction added to it
+        // (forgotten again when the transaction, or a request's savepoint, rolls back).
+        std::unordered_set<std::string> m_logged[2];
+        std::vector<std::pair<int, std::string>> m_loggedInTransaction;
     };
 }

@@ -70,6 +70,15 @@ namespace Aq::LocalCloud
             ALTER TABLE ps_subscriptions ADD COLUMN delivered_through INTEGER NOT NULL DEFAULT 0;
             UPDATE ps_subscriptions SET delivered_through=IFNULL((SELECT seq FROM sqlite_sequence WHERE name='ps_messages'), 0);
             )",
+            // 2 -> 3: insertIds are first appended to a log, in the transaction that stores their rows, and moved
+            // to bq_insert_ids_0/1 in large sorted batches: one random B-tree insert per row dirtied a page each.
+            R"(
+            CREATE TABLE bq_insert_id_log(
+                seq INTEGER PRIMARY KEY,
+                generation INTEGER NOT NULL,
+                table_id INTEGER NOT NULL,
+                insert_id TEXT NOT NULL);
+            )",
         };
     }
 
