@@ -145,6 +145,7 @@ namespace Aq::LocalCloud
         QHash<QString, qint64> m_topicIds;          // "project/name" -> id
         QHash<QString, qint64> m_subscriptionIds;
         QList<PullWaiter> m_waiters;
+        QHash<qsizetype, QByteArray> m_insertMessagesSql;   // rows -> "INSERT ... VALUES(...),(...)" text
         QTimer m_waiterTimer;
     };
 }

@@ -32,6 +32,9 @@ public:
         reopen();
     }
 
+    // Closes the store, so a test can change its file before reopen().
+    void close() { m_cloud.reset(); }
+
     void reopen()
     {
         m_cloud.reset();

@@ -3,6 +3,7 @@
 #include <QTest>
 
 #include "core/common/timeutil.h"
+#include "core/localcloud/sqlitedatabase.h"
 #include "localcloudtestclient.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -150,6 +151,92 @@ private slots:
         QCOMPARE(client.call("POST", P + u"/subscriptions/sub1:acknowledge"_s, QJsonObject {{u"ackIds"_s, QJsonArray {u"garbage"_s}}}).status, 400);
         QCOMPARE(client.call("POST", P + u"/subscriptions/sub1:pull"_s, QJsonObject {{u"maxMessages"_s, 0}}).status, 400);
         QCOMPARE(client.call("POST", P + u"/subscriptions/nope:pull"_s, QJsonObject {{u"maxMessages"_s, 1}}).status, 404);
+    }
+
+    void testLargePublishGetsOneIdPerMessageInOrder()
+    {
+        // 150 messages are stored by several multi-row statements (64, 64, 16, 4, 2)
+        LocalCloudTestClient client;
+        client.call("PUT", P + u"/topics/events"_s);
+        client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
+        QStringList sent;
+        for (int i = 0; i < 150; ++i)
+            sent.append(u"m%1"_s.arg(i));
+        const QJsonArray ids = client.call("POST", P + u"/topics/events:publish"_s, publishBody(sent)).json()[u"messageIds"_s].toArray();
+        QCOMPARE(ids.size(), 150);
+        const QJsonArray got = pull(client, u"sub1"_s);
+        QCOMPARE(payloads(got), sent);
+        QSet<QString> distinct;
+        for (int i = 0; i < 150; ++i) {
+            QCOMPARE(got[i][u"message"_s][u"messageId"_s].toString(), ids[i].toString());
+            distinct.insert(ids[i].toString());
+        }
+        QCOMPARE(distinct.size(), 150);
+    }
+
+    void testASubscriptionReceivesItsTopicsLaterMessagesOnly()
+    {
+        // every topic's messages share one table; a subscription's cursor skips the other topics' and what came
+        // before it existed, and an idle subscription of another topic holds nothing back
+        LocalCloudTestClient client;
+        client.call("PUT", P + u"/topics/topic-a"_s);
+        client.call("PUT", P + u"/topics/topic-b"_s);
+        client.call("POST", P + u"/topics/topic-a:publish"_s, publishBody({u"a-before"_s}));
+        client.call("PUT", P + u"/subscriptions/sub-a"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/topic-a"_s}});
+        client.call("PUT", P + u"/subscriptions/sub-b"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/topic-b"_s}});
+        for (int i = 0; i < 3; ++i) {
+            client.call("POST", P + u"/topics/topic-a:publish"_s, publishBody({u"a%1"_s.arg(i)}));
+            client.call("POST", P + u"/topics/topic-b:publish"_s, publishBody({u"b%1"_s.arg(i)}));
+        }
+        QCOMPARE(client.cloud().pubSub()->backlog(u"p1"_s, u"sub-a"_s).value(), 3);
+        QCOMPARE(client.cloud().pubSub()->backlog(u"p1"_s, u"sub-b"_s).value(), 3);
+        const QJsonArray two = pull(client, u"sub-a"_s, 2);
+        QCOMPARE(payloads(two), (QStringList {u"a0"_s, u"a1"_s}));
+        QCOMPARE(client.cloud().pubSub()->backlog(u"p1"_s, u"sub-a"_s).value(), 3);   // two leased, one never delivered
+        QCOMPARE(payloads(pull(client, u"sub-a"_s)), QStringList {u"a2"_s});
+        client.cloud().pubSub()->collectGarbage();
+        QCOMPARE(payloads(pull(client, u"sub-b"_s)), (QStringList {u"b0"_s, u"b1"_s, u"b2"_s}));
+        // a nacked message comes back before new ones
+        client.call("POST", P + u"/subscriptions/sub-a:modifyAckDeadline"_s, QJsonObject {{u"ackIds"_s, QJsonArray {ackIds(two)[1]}}, {u"ackDeadlineSeconds"_s, 0}});
+        client.call("POST", P + u"/topics/topic-a:publish"_s, publishBody({u"a3"_s}));
+        QCOMPARE(payloads(pull(client, u"sub-a"_s)), (QStringList {u"a1"_s, u"a3"_s}));
+    }
+
+    void testDeletingATopicKeepsWhatItsSubscriptionsHaveNotReceived()
+    {
+        LocalCloudTestClient client;
+        client.call("PUT", P + u"/topics/events"_s);
+        client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
+        client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"a"_s, u"b"_s}));
+        QCOMPARE(client.call("DELETE", P + u"/topics/events"_s).status, 200);
+        client.call("PUT", P + u"/topics/events"_s);   // a new topic of the same name is another topic
+        client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"c"_s}));
+        QCOMPARE(payloads(pull(client, u"sub1"_s)), (QStringList {u"a"_s, u"b"_s}));
+        QCOMPARE(pull(client, u"sub1"_s).size(), 0);
+    }
+
+    void testAStoreOfVersionOneDeliversItsBacklogOnce()
+    {
+        // version 1 gave every message a delivery row per subscription when it was published
+        LocalCloudTestClient client;
+        client.call("PUT", P + u"/topics/events"_s);
+        client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
+        client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"a"_s, u"b"_s}));
+        client.close();
+        {
+            Aq::LocalCloud::SqliteDatabase db;
+            QVERIFY(db.open(client.dataDir() + u"/localcloud.sqlite"_s, Aq::LocalCloud::SqliteDatabase::OpenMode::ReadWrite).hasValue());
+            QVERIFY(db.exec("INSERT INTO ps_deliveries(sub_id, msg_id) SELECT id, (SELECT MIN(id) FROM ps_messages) FROM ps_subscriptions;"
+                            "INSERT INTO ps_deliveries(sub_id, msg_id) SELECT id, (SELECT MAX(id) FROM ps_messages) FROM ps_subscriptions;"
+                            "ALTER TABLE ps_subscriptions DROP COLUMN delivered_through; DROP TABLE bq_insert_id_log; PRAGMA user_version=1;")
+                        .hasValue());
+        }
+        client.reopen();
+        QCOMPARE(client.cloud().pubSub()->backlog(u"p1"_s, u"sub1"_s).value(), 2);
+        QCOMPARE(payloads(pull(client, u"sub1"_s)), (QStringList {u"a"_s, u"b"_s}));
+        QCOMPARE(pull(client, u"sub1"_s).size(), 0);
+        client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"c"_s}));
+        QCOMPARE(payloads(pull(client, u"sub1"_s)), QStringList {u"c"_s});
     }
 
     void testPublishValidation()
