@@ -5,6 +5,10 @@
 
 #include <QtEndian>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace Aq::Base64
 {
     namespace
@@ -69,6 +73,51 @@ namespace Aq::Base64
         return to;
     }
 
+#if defined(__x86_64__)
+    namespace
+    {
+        // 32 characters to 24 bytes at a time, by the AVX2 method of Muła and Lemire ("Faster Base64 Encoding and
+        // Decoding Using AVX2 Instructions", 2018) with aqrit's validation. Stops at the first block holding
+        // anything but the 64 letters ('=' included) and leaves it to the scalar loop; writes 32 bytes per block,
+        // so the caller keeps 8 bytes of room past the block's 24. Returns the characters it consumed.
+        __attribute__((target("avx2"))) qsizetype decodeBlocksAvx2(const uchar *in, qsizetype size, char *out)
+        {
+            const __m256i lutLow = _mm256_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A,
+                                                    0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
+            const __m256i lutHigh = _mm256_setr_epi8(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
+                                                     0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+            const __m256i lutRoll = _mm256_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                     0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+            const __m256i mask2F = _mm256_set1_epi8(0x2f);
+            const __m256i packPairs = _mm256_set1_epi32(0x01400140);
+            const __m256i packQuads = _mm256_set1_epi32(0x00011000);
+            const __m256i bytesInOrder = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
+                                                          2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+            const __m256i lanesTogether = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
+            qsizetype i = 0;
+            for (; i + 32 <= size; i += 32, out += 24) {
+                __m256i text = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(in + i));
+                const __m256i highNibbles = _mm256_and_si256(_mm256_srli_epi32(text, 4), mask2F);
+                const __m256i lowNibbles = _mm256_and_si256(text, mask2F);
+                const __m256i low = _mm256_shuffle_epi8(lutLow, lowNibbles);
+                const __m256i high = _mm256_shuffle_epi8(lutHigh, highNibbles);
+                if (!_mm256_testz_si256(low, high))
+                    break;
+                const __m256i isSlash = _mm256_cmpeq_epi8(text, mask2F);
+                const __m256i roll = _mm256_shuffle_epi8(lutRoll, _mm256_add_epi8(isSlash, highNibbles));
+                text = _mm256_add_epi8(text, roll);
+                __m256i bytes = _mm256_madd_epi16(_mm256_maddubs_epi16(text, packPairs), packQuads);
+                bytes = _mm256_shuffle_epi8(bytes, bytesInOrder);
+                bytes = _mm256_permutevar8x32_epi32(bytes, lanesTogether);
+                _mm256_storeu_si256(reinterpret_cast<__m256i *>(out), bytes);
+            }
+            return i;
+        }
+
+        const bool HAS_AVX2 = __builtin_cpu_supports("avx2");
+    }
+#endif
+
     std::optional<QByteArray> decodeCanonical(QByteArrayView text)
     {
         const qsizetype size = text.size();
@@ -79,7 +128,15 @@ namespace Aq::Base64
         char *to = out.data();
         const auto *in = reinterpret_cast<const uchar *>(text.data());
         const qsizetype whole = padding ? size - 4 : size;
-        for (qsizetype i = 0; i < whole; i += 4) {
+        qsizetype i = 0;
+#if defined(__x86_64__)
+        // Blocks while at least 8 bytes of output room remain past each block's 24.
+        if (HAS_AVX2 && whole >= 44) {
+            i = decodeBlocksAvx2(in, whole - 12, to);
+            to += i / 4 * 3;
+        }
+#endif
+        for (; i < whole; i += 4) {
             const int a = VALUES[in[i]];
             const int b = VALUES[in[i + 1]];
             const int c = VALUES[in[i + 2]];

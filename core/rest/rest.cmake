@@ -9,4 +9,6 @@ set(AQ_REST_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/restrequest.h
     ${CMAKE_CURRENT_LIST_DIR}/retrypolicy.cpp
     ${CMAKE_CURRENT_LIST_DIR}/retrypolicy.h
+    ${CMAKE_CURRENT_LIST_DIR}/tcpnodelay.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/tcpnodelay.h
 )

@@ -4,6 +4,7 @@
 
 #include "core/auth/credentials.h"
 #include "core/rest/restcall.h"
+#include "core/rest/tcpnodelay.h"
 
 namespace Aq::Rest
 {
@@ -26,6 +27,8 @@ namespace Aq::Rest
         , m_options {std::move(options)}
     {
         Q_ASSERT(m_credentials);
+        static const bool lowDelay = lowDelayConnections();
+        Q_UNUSED(lowDelay);
         if (m_options.userAgent.isEmpty())
             m_options.userAgent = QByteArrayLiteral("aqueduct/" AQ_VERSION " Qt/") + qVersion();
     }

@@ -4,6 +4,11 @@
 
 #include <zlib.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <QDir>
 #include <QElapsedTimer>
 #include <QPointer>
 #include <QTcpServer>
@@ -209,6 +214,42 @@ private slots:
         QVERIFY2(seen.userAgent.startsWith("aqueduct/"), seen.userAgent.constData());
         // Credentials are asked for the service (scheme, host, port), never the path.
         QCOMPARE(m_credentials->lastServiceUrl, server.url(QString()));
+    }
+
+    void bothEndsSendWithoutNagleDelay()
+    {
+        // QNetworkAccessManager leaves Nagle on and our server's responses are two writes: with it on, a request
+        // body's last piece or a response body waited for a delayed ACK (25 ms a publish on loopback)
+        ScriptedServer server;
+        server.steps.push_back(server.hold());
+        auto outcome = call(post(server.url()));
+        QVERIFY(QTest::qWaitFor([&] { return server.held.size() == 1; }, 10000));
+        const quint16 port = quint16(server.url().port());
+        int clientEnds = 0;
+        int serverEnds = 0;
+        for (const QFileInfo &entry : QDir(u"/proc/self/fd"_s).entryInfoList(QDir::Files | QDir::System | QDir::NoDotAndDotDot)) {
+            const int fd = entry.fileName().toInt();
+            sockaddr_in local {};
+            sockaddr_in peer {};
+            socklen_t localSize = sizeof local;
+            socklen_t peerSize = sizeof peer;
+            if (getsockname(fd, reinterpret_cast<sockaddr *>(&local), &localSize) != 0 || local.sin_family != AF_INET
+                || getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerSize) != 0)
+                continue;
+            const bool clientEnd = ntohs(peer.sin_port) == port;
+            const bool serverEnd = ntohs(local.sin_port) == port;
+            if (!clientEnd && !serverEnd)
+                continue;
+            int noDelay = 0;
+            socklen_t size = sizeof noDelay;
+            QCOMPARE(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &noDelay, &size), 0);
+            QVERIFY2(noDelay != 0, clientEnd ? "the client's connection has Nagle on" : "the server's connection has Nagle on");
+            clientEnd ? ++clientEnds : ++serverEnds;
+        }
+        QCOMPARE(clientEnds, 1);
+        QCOMPARE(serverEnds, 1);
+        server.releaseHeld();
+        QVERIFY(QTest::qWaitFor([&] { return outcome->done; }, 10000));
     }
 
     void getHasNoBodyAndNoContentType()

@@ -208,6 +208,9 @@ namespace Aq::Server
         if (!m_listener)
             return;
         while (QTcpSocket *socket = m_listener->nextPendingConnection()) {
+            // A response's head and body are separate writes: without this the body could wait for the client's
+            // delayed ACK of the head.
+            socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
             HttpConnection::Mode mode = HttpConnection::Mode::Serve;
             if (m_servingCount >= m_limits.maxConnections) {
                 if (m_rejectingCount >= MAX_REJECTING) {
