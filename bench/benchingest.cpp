@@ -195,6 +195,7 @@ namespace
         m_settings.table = m_profile.table;
         m_settings.errorTable = m_profile.errorTable;
         m_settings.conversion.keyColumn = m_profile.keyColumn;
+        m_settings.partitionAndCluster = m_profile.bigquery.backend != Config::Backend::Emulator;
         if (m_parser.isSet(u"batch-rows"_s))
             m_settings.batchRows = value(u"batch-rows"_s).toInt();
         if (m_parser.isSet(u"batch-latency-ms"_s))

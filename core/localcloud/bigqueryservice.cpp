@@ -200,9 +200,10 @@ namespace Aq::LocalCloud
             (*max)->step();
             t.rowCount = (*max)->int64(0);
             (*max)->reset();
-            // Tables made before that index existed get it once (a few seconds a million rows).
+            // Tables made before that index existed get it once (a few seconds a million rows), and lose the
+            // composite clustering index it makes redundant (see createSqliteTable).
             if (const QByteArray index = clusteringPartitionIndex(t); !index.isEmpty()) {
-                if (Status s = m_db.exec(index); !s)
+                if (Status s = m_db.exec(index + "DROP INDEX IF EXISTS " + t.sqliteName() + "_clustering;"); !s)
                     return s.error();
             }
             m_tables.insert(key(t.project, t.dataset, t.name), t);
@@ -369,18 +370,25 @@ namespace Aq::LocalCloud
         if (const TableField *field = table.schema.field(partition))
             sql += "CREATE INDEX " + table.sqliteName() + "_partition ON " + table.sqliteName() + '(' + quoted(field->name) + ");";
         const QJsonArray clustering = table.resource.value(u"clustering"_s).toObject().value(u"fields"_s).toArray();
+        const QByteArray firstWithPartition = clusteringPartitionIndex(table);
         if (!clustering.isEmpty()) {
-            QByteArray columns;
-            for (const QJsonValue &v : clustering)
-                columns += (columns.isEmpty() ? "" : ", ") + quoted(v.toString());
-            sql += "CREATE INDEX " + table.sqliteName() + "_clustering ON " + table.sqliteName() + '(' + columns + ");";
+            // All the clustering columns in one index, unless the first one's filters are served with the partition
+            // column (below): then that and the later columns' own indexes serve every filter the composite did,
+            // and a composite led by a low-cardinality column with a random key after it (event_type, event_id)
+            // costs a random B-tree page per stored row.
+            if (firstWithPartition.isEmpty()) {
+                QByteArray columns;
+                for (const QJsonValue &v : clustering)
+                    columns += (columns.isEmpty() ? "" : ", ") + quoted(v.toString());
+                sql += "CREATE INDEX " + table.sqliteName() + "_clustering ON " + table.sqliteName() + '(' + columns + ");";
+            }
             // The later clustering columns alone too (the composite serves only filters that start with the first):
             // Aqueduct clusters by event_type, then the key column, which /api/v1/{id} looks rows up by.
             for (qsizetype i = 1; i < clustering.size(); ++i)
                 sql += "CREATE INDEX " + table.sqliteName() + "_clustering_" + QByteArray::number(i) + " ON " + table.sqliteName() + '(' +
                        quoted(clustering[i].toString()) + ");";
         }
-        return m_db.exec(sql + clusteringPartitionIndex(table));
+        return m_db.exec(sql + firstWithPartition);
     }
 
     QByteArray BigQueryService::clusteringPartitionIndex(const Table &table)

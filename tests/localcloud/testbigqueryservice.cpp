@@ -2,6 +2,7 @@
 
 #include "core/bigquery/numeric.h"
 #include "core/localcloud/rowcodec.h"
+#include "core/localcloud/sqlitedatabase.h"
 #include "localcloudtestclient.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -79,6 +80,48 @@ private slots:
         QCOMPARE(inUse.status, 400);
         QCOMPARE(client.call("DELETE", B + u"/datasets/ds?deleteContents=true"_s).status, 200);
         QCOMPARE(client.call("GET", B + u"/datasets/ds/tables/t1"_s).status, 404);
+    }
+
+    void testAClusteredTableIsIndexedForItsFiltersWithoutARandomComposite()
+    {
+        // Aqueduct's tables: partitioned by timestamp, clustered by event_type then event_id
+        LocalCloudTestClient client;
+        QCOMPARE(client.call("POST", B + u"/datasets"_s, QByteArray(R"({"datasetReference":{"datasetId":"ds"}})")).status, 200);
+        QCOMPARE(client.call("POST", B + u"/datasets/ds/tables"_s, QByteArray(R"({"tableReference":{"tableId":"ev"},
+            "schema":{"fields":[{"name":"event_id","type":"STRING"},{"name":"event_type","type":"STRING"},{"name":"timestamp","type":"TIMESTAMP"}]},
+            "timePartitioning":{"type":"DAY","field":"timestamp"},"clustering":{"fields":["event_type","event_id"]}})")).status, 200);
+        // the columns of each index on the table, read from the closed store; `extra` is run on it first
+        const auto indexedColumns = [&](const QByteArray &extra) {
+            client.close();
+            QStringList columns;
+            {
+                Aq::LocalCloud::SqliteDatabase db;
+                if (!db.open(client.dataDir() + u"/localcloud.sqlite"_s, Aq::LocalCloud::SqliteDatabase::OpenMode::ReadWrite).hasValue())
+                    return columns;
+                auto table = db.prepare("SELECT tbl_name FROM sqlite_master WHERE type='index' AND name LIKE '%\\_partition' ESCAPE '\\'");
+                if (!table || !(*table)->step())
+                    return columns;
+                const QByteArray name = (*table)->text(0).toUtf8();
+                (*table)->reset();
+                if (!extra.isEmpty() && !db.exec(QByteArray(extra).replace("TABLE", name)).hasValue())
+                    return columns;
+                auto st = db.prepare("SELECT sql FROM sqlite_master WHERE type='index' AND tbl_name='" + name + "'");
+                while ((*st)->step())
+                    columns.append((*st)->text(0).section(u" ON "_s, 1).section(u'(', 1).chopped(1));
+                (*st)->reset();
+            }
+            client.reopen();
+            columns.sort();
+            return columns;
+        };
+        const QStringList expected {u"\"event_id\""_s, u"\"event_type\", \"timestamp\""_s, u"\"timestamp\""_s};
+        QCOMPARE(indexedColumns({}), expected);
+        // a table made by an earlier version has the composite: opening the store drops it
+        QCOMPARE(indexedColumns("CREATE INDEX TABLE_clustering ON TABLE(\"event_type\", \"event_id\");").size(), 4);
+        QCOMPARE(indexedColumns({}), expected);
+        // and /events-like reads still find their index
+        QCOMPARE(client.call("POST", B + u"/datasets/ds/tables/ev/insertAll"_s,
+                             QByteArray(R"({"rows":[{"json":{"event_id":"e1","event_type":"click","timestamp":"2026-01-01T00:00:00Z"}}]})")).status, 200);
     }
 
     void testInsertAllStoresEveryTypeAndListsFvCells()
