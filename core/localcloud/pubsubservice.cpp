@@ -95,6 +95,7 @@ namespace Aq::LocalCloud
         m_subscriptions.clear();
         m_topicIds.clear();
         m_subscriptionIds.clear();
+        m_freshCounts.clear();
         Result<SqliteStatement *> topics = m_db.prepare("SELECT id, project, name, resource FROM ps_topics");
         if (!topics)
             return topics.error();
@@ -285,6 +286,7 @@ namespace Aq::LocalCloud
             Subscription &sub = m_subscriptions[subId];
             sub.topicId = 0;
             sub.deliveredThrough = cursors.value(subId);
+            m_freshCounts.remove(subId);
             sub.resource.insert(u"topic"_s, DELETED_TOPIC);
         }
         m_topicIds.remove(key(project, topic));
@@ -334,6 +336,10 @@ namespace Aq::LocalCloud
             return ids.error();
         if (Status s = transaction.commit(); !s)
             return s.error();
+        for (qint64 subId : t->subscriptionIds) {
+            if (auto it = m_freshCounts.find(subId); it != m_freshCounts.end())
+                *it += ids->size();
+        }
 
         JsonWriter writer(ids->size() * 24 + 32);
         writer.raw("{\"messageIds\":[");
@@ -621,6 +627,7 @@ namespace Aq::LocalCloud
             return c.error();
         if (m_topics.contains(sub->topicId))
             m_topics[sub->topicId].subscriptionIds.removeAll(id);
+        m_freshCounts.remove(id);
         for (PullWaiter &waiter : m_waiters) {
             if (waiter.subscriptionId == id) {
                 waiter.respond(LocalResponse::error(resourceNotFound(subscription)));
@@ -817,6 +824,8 @@ namespace Aq::LocalCloud
         if (Status s = transaction.commit(); !s)
             return s.error();
         sub.deliveredThrough = deliveredThrough;
+        if (auto it = m_freshCounts.find(sub.id); it != m_freshCounts.end())
+            *it = sub.ordering ? 0 : *it - (candidates.size() - redeliveries);   // ordered: all were given rows
         return delivered;
     }
 
@@ -961,6 +970,8 @@ namespace Aq::LocalCloud
         Result<QList<qint64>> ids = insertMessages(*target, {copy});
         if (!ids)
             return ids.error();
+        for (qint64 subId : target->subscriptionIds)
+            m_freshCounts.remove(subId);   // counted again when next asked
         if (Status s = m_db.execute("DELETE FROM ps_deliveries WHERE sub_id=?1 AND msg_id=?2",
                                     {sub.id, message.messageId}, u"dead-letter"_s); !s)
             return s.error();
@@ -1186,6 +1197,7 @@ namespace Aq::LocalCloud
         if (Status s = transaction.commit(); !s)
             return s.error();
         sub->deliveredThrough = cursor;
+        m_freshCounts.remove(sub->id);
         serveWaiters({sub->id});
         return QJsonObject();
     }
@@ -1209,6 +1221,7 @@ namespace Aq::LocalCloud
         if (Status s = transaction.commit(); !s)
             return s.error();
         sub->deliveredThrough = qMax(*last, sub->deliveredThrough);
+        m_freshCounts.remove(sub->id);
         return QJsonObject();
     }
 
@@ -1225,14 +1238,24 @@ namespace Aq::LocalCloud
         qint64 count = (*st)->int64(0);
         (*st)->reset();
         if (sub->topicId != 0 && !sub->detached) {
-            Result<SqliteStatement *> fresh = m_db.prepare("SELECT COUNT(*) FROM ps_messages WHERE id>?1 AND topic_id=?2");
-            if (!fresh)
-                return fresh.error();
-            (*fresh)->bind(1, sub->deliveredThrough);
-            (*fresh)->bind(2, sub->topicId);
-            (*fresh)->step();
-            count += (*fresh)->int64(0);
-            (*fresh)->reset();
+            // Counted once, then kept up to date by publishes and pulls: a scan of a large backlog every few
+            // seconds would hold the writer's thread.
+            auto it = m_freshCounts.find(sub->id);
+            if (it == m_freshCounts.end()) {
+                Result<SqliteStatement *> fresh = m_db.prepare("SELECT COUNT(*) FROM ps_messages WHERE id>?1 AND topic_id=?2");
+                if (!fresh)
+                    return fresh.error();
+                (*fresh)->bind(1, sub->deliveredThrough);
+                (*fresh)->bind(2, sub->topicId);
+                (*fresh)->step();
+                const qint64 scanned = (*fresh)->int64(0);
+                const bool failed = (*fresh)->hasError();
+                (*fresh)->reset();
+                if (failed)
+                    return m_db.error(u"backlog"_s);
+                it = m_freshCounts.insert(sub->id, scanned);
+            }
+            count += *it;
         }
         return count;
     }
@@ -1273,8 +1296,10 @@ namespace Aq::LocalCloud
             if (!cutoff)
                 return;
             (void)m_db.exec("DELETE FROM ps_deliveries WHERE sub_id=" + QByteArray::number(sub.id) + " AND msg_id<" + QByteArray::number(*cutoff));
-            if (sub.topicId != 0 && sub.deliveredThrough < *cutoff - 1 && saveCursor(sub.id, *cutoff - 1))
+            if (sub.topicId != 0 && sub.deliveredThrough < *cutoff - 1 && saveCursor(sub.id, *cutoff - 1)) {
                 sub.deliveredThrough = *cutoff - 1;
+                m_freshCounts.remove(sub.id);
+            }
         }
         // 2. Messages no subscription still needs, beyond every topic's own retention. A subscription needs what it
         //    leased and has not acknowledged (or retains), and its topic's messages past its cursor; a cursor that

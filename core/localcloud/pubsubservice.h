@@ -146,6 +146,9 @@ namespace Aq::LocalCloud
         QHash<QString, qint64> m_subscriptionIds;
         QList<PullWaiter> m_waiters;
         QHash<qsizetype, QByteArray> m_insertMessagesSql;   // rows -> "INSERT ... VALUES(...),(...)" text
+        // Per subscription, its topic's messages past its cursor (never delivered), once backlog() has counted them:
+        // publishes and pulls keep it, and whatever moves a cursor otherwise (seek, retention) drops it.
+        QHash<qint64, qint64> m_freshCounts;
         QTimer m_waiterTimer;
     };
 }

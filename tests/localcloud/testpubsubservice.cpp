@@ -202,6 +202,31 @@ private slots:
         QCOMPARE(payloads(pull(client, u"sub-a"_s)), (QStringList {u"a1"_s, u"a3"_s}));
     }
 
+    void testTheBacklogFollowsPublishesPullsAcksAndSeeks()
+    {
+        // counted once by a scan, then kept by each publish and pull
+        LocalCloudTestClient client;
+        client.call("PUT", P + u"/topics/events"_s);
+        client.call("PUT", P + u"/subscriptions/sub1"_s, QJsonObject {{u"topic"_s, u"projects/p1/topics/events"_s}});
+        const auto backlog = [&] { return client.cloud().pubSub()->backlog(u"p1"_s, u"sub1"_s).value(); };
+        client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"a"_s, u"b"_s, u"c"_s, u"d"_s, u"e"_s}));
+        QCOMPARE(backlog(), 5);
+        client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"f"_s, u"g"_s, u"h"_s}));
+        QCOMPARE(backlog(), 8);
+        const QJsonArray got = pull(client, u"sub1"_s, 4);
+        QCOMPARE(backlog(), 8);   // four leased, four never delivered
+        client.call("POST", P + u"/subscriptions/sub1:acknowledge"_s, QJsonObject {{u"ackIds"_s, QJsonArray::fromStringList(ackIds(got))}});
+        QCOMPARE(backlog(), 4);
+        QCOMPARE(pull(client, u"sub1"_s).size(), 4);
+        QCOMPARE(backlog(), 4);
+        client.call("POST", P + u"/subscriptions/sub1:seek"_s, QJsonObject {{u"time"_s, Aq::Time::formatRfc3339(Aq::Time::nowMicros() + 1000)}});
+        QCOMPARE(backlog(), 0);
+        client.call("POST", P + u"/topics/events:publish"_s, publishBody({u"i"_s, u"j"_s}));
+        QCOMPARE(backlog(), 2);
+        client.reopen();
+        QCOMPARE(backlog(), 2);
+    }
+
     void testDeletingATopicKeepsWhatItsSubscriptionsHaveNotReceived()
     {
         LocalCloudTestClient client;
