@@ -17,8 +17,6 @@
 #include <cstdio>
 #include <vector>
 
-#include <sys/resource.h>
-
 #include <QApplication>
 #include <QChart>
 #include <QCommandLineParser>
@@ -34,6 +32,8 @@
 #include "ui/dashboard/decimation.h"
 #include "ui/dashboard/metricsfeed.h"
 #include "ui/dashboard/timeserieschart.h"
+
+#include "processcpu.h"
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Aq::Metrics;
@@ -126,13 +126,6 @@ namespace
         const double ms = double(timer.nsecsElapsed()) / 1e6;
         timer.restart();
         return ms;
-    }
-
-    double cpuSeconds()
-    {
-        rusage usage {};
-        getrusage(RUSAGE_SELF, &usage);
-        return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     }
 
     void runEventLoop(int milliseconds)
@@ -265,10 +258,10 @@ namespace
         QObject::connect(published, &QXYSeries::pointsReplaced, published, [&redraws] { ++redraws; });
 
         QElapsedTimer wall;
-        const double cpuStart = cpuSeconds();
+        const double cpuStart = processCpuSeconds();
         wall.start();
         runEventLoop(seconds * 1000);
-        const double cpu = cpuSeconds() - cpuStart;
+        const double cpu = processCpuSeconds() - cpuStart;
         const double elapsed = double(wall.nsecsElapsed()) / 1e9;
         return {windowSeconds, 100 * cpu / elapsed, redraws, counter.paints};
     }

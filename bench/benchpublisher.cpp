@@ -8,8 +8,6 @@
 #include <cstdio>
 #include <optional>
 
-#include <sys/resource.h>
-
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -20,18 +18,13 @@
 #include "core/pubsub/pubsubclient.h"
 #include "core/rest/restclient.h"
 
+#include "processcpu.h"
+
 using namespace Qt::Literals::StringLiterals;
 using namespace Aq;
 
 namespace
 {
-    double processCpuSeconds()
-    {
-        rusage usage {};
-        getrusage(RUSAGE_SELF, &usage);
-        return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-    }
-
     QByteArray eventBody(int i)
     {
         // 300 bytes, as publish-node.js builds it.

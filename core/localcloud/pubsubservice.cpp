@@ -861,22 +861,10 @@ namespace Aq::LocalCloud
         if (failed)
             return m_db.error(u"pull"_s);
         if (taken > 0) {
-            Result<SqliteStatement *> lease = m_db.prepare(
-                "INSERT INTO ps_deliveries(sub_id, msg_id, available_at, attempts) "
-                "SELECT ?1, id, ?2, 1 FROM ps_messages WHERE id>?3 AND id<=?4 AND topic_id=?5");
-            if (!lease)
-                return lease.error();
-            SqliteStatement *insert = *lease;
-            insert->bind(1, sub.id);
-            insert->bind(2, leaseEnd);
-            insert->bind(3, sub.deliveredThrough);
-            insert->bind(4, cursor);
-            insert->bind(5, sub.topicId);
-            insert->step();
-            const bool insertFailed = insert->hasError();
-            insert->reset();
-            if (insertFailed)
-                return m_db.error(u"pull"_s);
+            if (Status s = m_db.execute("INSERT INTO ps_deliveries(sub_id, msg_id, available_at, attempts) "
+                                        "SELECT ?1, id, ?2, 1 FROM ps_messages WHERE id>?3 AND id<=?4 AND topic_id=?5",
+                                        {sub.id, leaseEnd, sub.deliveredThrough, cursor, sub.topicId}, u"pull"_s); !s)
+                return s.error();
         }
         return cursor;
     }
@@ -903,16 +891,7 @@ namespace Aq::LocalCloud
     Result<qint64> PubSubService::lastMessageId()
     {
         // AUTOINCREMENT ids are never reused, even after the newest messages are deleted.
-        Result<SqliteStatement *> st = m_db.prepare("SELECT IFNULL((SELECT seq FROM sqlite_sequence WHERE name='ps_messages'), 0)");
-        if (!st)
-            return st.error();
-        (*st)->step();
-        const qint64 last = (*st)->int64(0);
-        const bool failed = (*st)->hasError();
-        (*st)->reset();
-        if (failed)
-            return m_db.error(u"last message id"_s);
-        return last;
+        return m_db.integer("SELECT seq FROM sqlite_sequence WHERE name='ps_messages'", {}, u"last message id"_s);
     }
 
     Result<QList<PubSubService::PulledMessage>> PubSubService::leaseOrderedMessages(Subscription &sub, int maxMessages, qint64 now)
@@ -1230,30 +1209,20 @@ namespace Aq::LocalCloud
         Subscription *sub = findSubscription(project, subscription);
         if (!sub)
             return resourceNotFound(subscription);
-        Result<SqliteStatement *> st = m_db.prepare("SELECT COUNT(*) FROM ps_deliveries WHERE sub_id=?1 AND acked=0");
-        if (!st)
-            return st.error();
-        (*st)->bind(1, sub->id);
-        (*st)->step();
-        qint64 count = (*st)->int64(0);
-        (*st)->reset();
+        Result<qint64> leased = m_db.integer("SELECT COUNT(*) FROM ps_deliveries WHERE sub_id=?1 AND acked=0", {sub->id}, u"backlog"_s);
+        if (!leased)
+            return leased.error();
+        qint64 count = *leased;
         if (sub->topicId != 0 && !sub->detached) {
             // Counted once, then kept up to date by publishes and pulls: a scan of a large backlog every few
             // seconds would hold the writer's thread.
             auto it = m_freshCounts.find(sub->id);
             if (it == m_freshCounts.end()) {
-                Result<SqliteStatement *> fresh = m_db.prepare("SELECT COUNT(*) FROM ps_messages WHERE id>?1 AND topic_id=?2");
-                if (!fresh)
-                    return fresh.error();
-                (*fresh)->bind(1, sub->deliveredThrough);
-                (*fresh)->bind(2, sub->topicId);
-                (*fresh)->step();
-                const qint64 scanned = (*fresh)->int64(0);
-                const bool failed = (*fresh)->hasError();
-                (*fresh)->reset();
-                if (failed)
-                    return m_db.error(u"backlog"_s);
-                it = m_freshCounts.insert(sub->id, scanned);
+                Result<qint64> scanned = m_db.integer("SELECT COUNT(*) FROM ps_messages WHERE id>?1 AND topic_id=?2",
+                                                      {sub->deliveredThrough, sub->topicId}, u"backlog"_s);
+                if (!scanned)
+                    return scanned.error();
+                it = m_freshCounts.insert(sub->id, *scanned);
             }
             count += *it;
         }
@@ -1262,22 +1231,15 @@ namespace Aq::LocalCloud
 
     Result<qint64> PubSubService::advanceIdleCursor(Subscription &sub)
     {
-        Result<SqliteStatement *> next = m_db.prepare("SELECT id FROM ps_messages WHERE id>?1 AND topic_id=?2 ORDER BY id LIMIT 1");
+        // Up to just before the topic's next message, or past every message when it has none.
+        Result<qint64> next = m_db.integer("SELECT id FROM ps_messages WHERE id>?1 AND topic_id=?2 ORDER BY id LIMIT 1",
+                                           {sub.deliveredThrough, sub.topicId}, u"garbage collection"_s);
         if (!next)
             return next.error();
-        (*next)->bind(1, sub.deliveredThrough);
-        (*next)->bind(2, sub.topicId);
-        const bool found = (*next)->step();
-        qint64 cursor = found ? (*next)->int64(0) - 1 : 0;
-        (*next)->reset();
-        if (!found) {
-            Result<SqliteStatement *> newest = m_db.prepare("SELECT IFNULL(MAX(id), 0) FROM ps_messages");
-            if (!newest)
-                return newest.error();
-            (*newest)->step();
-            cursor = (*newest)->int64(0);
-            (*newest)->reset();
-        }
+        Result<qint64> newest = *next ? Result<qint64>(*next - 1) : m_db.integer("SELECT MAX(id) FROM ps_messages", {}, u"garbage collection"_s);
+        if (!newest)
+            return newest.error();
+        const qint64 cursor = *newest;
         if (cursor <= sub.deliveredThrough)
             return sub.deliveredThrough;
         if (Status s = saveCursor(sub.id, cursor); !s)

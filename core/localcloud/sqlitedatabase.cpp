@@ -93,20 +93,41 @@ namespace Aq::LocalCloud
         return m_statements.back().second.get();
     }
 
-    Status SqliteDatabase::execute(const QByteArray &sql, std::initializer_list<SqlValue> values, const QString &context)
+    Result<SqliteStatement *> SqliteDatabase::prepareBound(const QByteArray &sql, std::initializer_list<SqlValue> values)
     {
         Result<SqliteStatement *> statement = prepare(sql);
         if (!statement)
-            return statement.error();
+            return statement;
         int index = 0;
         for (const SqlValue &value : values)
             (*statement)->bind(++index, value);
+        return statement;
+    }
+
+    Status SqliteDatabase::execute(const QByteArray &sql, std::initializer_list<SqlValue> values, const QString &context)
+    {
+        Result<SqliteStatement *> statement = prepareBound(sql, values);
+        if (!statement)
+            return statement.error();
         (*statement)->step();
         const bool failed = (*statement)->hasError();
         (*statement)->reset();
         if (failed)
             return error(context);
         return Ok {};
+    }
+
+    Result<qint64> SqliteDatabase::integer(const QByteArray &sql, std::initializer_list<SqlValue> values, const QString &context)
+    {
+        Result<SqliteStatement *> statement = prepareBound(sql, values);
+        if (!statement)
+            return statement.error();
+        const qint64 value = (*statement)->step() ? (*statement)->int64(0) : 0;
+        const bool failed = (*statement)->hasError();
+        (*statement)->reset();
+        if (failed)
+            return error(context);
+        return value;
     }
 
     qint64 SqliteDatabase::lastInsertRowId() const

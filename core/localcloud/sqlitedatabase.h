@@ -39,6 +39,8 @@ namespace Aq::LocalCloud
         // One statement with its values bound in order (?1, ?2, ...), run to completion; `context` names the
         // operation in the error.
         Status execute(const QByteArray &sql, std::initializer_list<SqlValue> values, const QString &context);
+        // The first column of the first row of such a statement, as an integer (0 when NULL or when there is no row).
+        Result<qint64> integer(const QByteArray &sql, std::initializer_list<SqlValue> values, const QString &context);
         // Cached prepared statement, keyed by its text; reset before it is handed out.
         Result<SqliteStatement *> prepare(const QByteArray &sql);
         qint64 lastInsertRowId() const;
@@ -47,6 +49,8 @@ namespace Aq::LocalCloud
         ApiError error(const QString &context) const;
 
     private:
+        Result<SqliteStatement *> prepareBound(const QByteArray &sql, std::initializer_list<SqlValue> values);
+
         sqlite3 *m_db = nullptr;
         std::vector<std::pair<QByteArray, std::unique_ptr<SqliteStatement>>> m_statements;
     };

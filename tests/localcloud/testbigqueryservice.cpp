@@ -119,7 +119,7 @@ private slots:
         // a table made by an earlier version has the composite: opening the store drops it
         QCOMPARE(indexedColumns("CREATE INDEX TABLE_clustering ON TABLE(\"event_type\", \"event_id\");").size(), 4);
         QCOMPARE(indexedColumns({}), expected);
-        // and /events-like reads still find their index
+        // and the reopened table still takes rows
         QCOMPARE(client.call("POST", B + u"/datasets/ds/tables/ev/insertAll"_s,
                              QByteArray(R"({"rows":[{"json":{"event_id":"e1","event_type":"click","timestamp":"2026-01-01T00:00:00Z"}}]})")).status, 200);
     }
