@@ -12,6 +12,7 @@
 #include <QUuid>
 
 #include "core/common/timeutil.h"
+#include "core/localcloud/batchedindex.h"
 #include "core/localcloud/jsonfields.h"
 #include "core/localcloud/jsonwriter.h"
 #include "core/localcloud/rowcodec.h"
@@ -157,7 +158,11 @@ namespace Aq::LocalCloud
         , m_options {options}
         , m_runner {dataDir}
         , m_writer {db, options.dedupWindowMicros}
+        , m_indexTimer {new QTimer(this)}
     {
+        m_indexTimer->setSingleShot(true);
+        m_indexTimer->setInterval(options.indexIdleMs);
+        connect(m_indexTimer, &QTimer::timeout, this, &BigQueryService::indexAllNewRows);
     }
 
     Status BigQueryService::load()
@@ -204,6 +209,19 @@ namespace Aq::LocalCloud
             // composite clustering index it makes redundant (see createSqliteTable).
             if (const QByteArray index = clusteringPartitionIndex(t); !index.isEmpty()) {
                 if (Status s = m_db.exec(index + "DROP INDEX IF EXISTS " + t.sqliteName() + "_clustering;"); !s)
+                    return s.error();
+            }
+            // Key tables are made and filled for tables from before they existed, and rows stored after the last
+            // batch before a stop are indexed now.
+            t.batchedIndexes = BatchedIndex::columnsOf(t.sqliteName(), t.resource, t.schema);
+            if (!t.batchedIndexes.isEmpty()) {
+                if (Status s = m_db.exec(BatchedIndex::createSql(t.batchedIndexes)); !s)
+                    return s.error();
+                Result<qint64> indexed = BatchedIndex::indexedThrough(m_db, t.id);
+                if (!indexed)
+                    return indexed.error();
+                t.indexedThrough = *indexed;
+                if (Status s = indexNewRows(t); !s)
                     return s.error();
             }
             m_tables.insert(key(t.project, t.dataset, t.name), t);
@@ -383,12 +401,16 @@ namespace Aq::LocalCloud
                 sql += "CREATE INDEX " + table.sqliteName() + "_clustering ON " + table.sqliteName() + '(' + columns + ");";
             }
             // The later clustering columns alone too (the composite serves only filters that start with the first):
-            // Aqueduct clusters by event_type, then the key column, which /api/v1/{id} looks rows up by.
-            for (qsizetype i = 1; i < clustering.size(); ++i)
-                sql += "CREATE INDEX " + table.sqliteName() + "_clustering_" + QByteArray::number(i) + " ON " + table.sqliteName() + '(' +
-                       quoted(clustering[i].toString()) + ");";
+            // Aqueduct clusters by event_type, then the key column, which /api/v1/{id} looks rows up by. STRING and
+            // BYTES ones are indexed in batches instead (batchedindex.h).
+            for (qsizetype i = 1; i < clustering.size(); ++i) {
+                const TableField *field = table.schema.field(clustering[i].toString());
+                if (field && !BatchedIndex::isBatched(*field))
+                    sql += "CREATE INDEX " + table.sqliteName() + "_clustering_" + QByteArray::number(i) + " ON " + table.sqliteName() + '(' +
+                           quoted(field->name) + ");";
+            }
         }
-        return m_db.exec(sql + firstWithPartition);
+        return m_db.exec(sql + firstWithPartition + BatchedIndex::createSql(table.batchedIndexes));
     }
 
     QByteArray BigQueryService::clusteringPartitionIndex(const Table &table)
@@ -481,6 +503,7 @@ namespace Aq::LocalCloud
                                     {project, dataset, name, JsonFields::compactText(resource)}, u"insert table"_s); !s)
             return s.error();
         table.id = m_db.lastInsertRowId();
+        table.batchedIndexes = BatchedIndex::columnsOf(table.sqliteName(), table.resource, table.schema);
         if (Status s = createSqliteTable(table); !s)
             return s.error();
         if (Status s = transaction.commit(); !s)
@@ -594,7 +617,7 @@ namespace Aq::LocalCloud
         SqliteTransaction transaction(m_db);
         const Status s = m_db.exec("DROP TABLE IF EXISTS " + t->sqliteName() + ";DELETE FROM bq_tables WHERE id=" + id
                                    + ";DELETE FROM bq_insert_ids_0 WHERE table_id=" + id + ";DELETE FROM bq_insert_ids_1 WHERE table_id=" + id
-                                   + ";DELETE FROM bq_insert_id_log WHERE table_id=" + id + ";");
+                                   + ";DELETE FROM bq_insert_id_log WHERE table_id=" + id + ";" + BatchedIndex::dropSql(t->id, t->batchedIndexes));
         if (!s)
             return s.error();
         if (Status c = transaction.commit(); !c)
@@ -678,6 +701,7 @@ namespace Aq::LocalCloud
         if (requests.empty())
             return;
         const std::vector<Result<InsertAllWriter::Stored>> stored = m_writer.store(requests);
+        QList<Table *> storedInto;
         for (size_t i = 0; i < storing.size(); ++i) {
             PendingInsert &insert = *storing[i];
             if (!stored[i]) {
@@ -688,8 +712,37 @@ namespace Aq::LocalCloud
                 Table &table = m_tables[insert.tableKey];
                 table.rowCount += stored[i]->rows;
                 table.lastModified = nowMillis();
+                if (!storedInto.contains(&table))
+                    storedInto.append(&table);
             }
             insert.respond(LocalResponse::raw(stored[i]->reply));
+        }
+        // After the replies, so that no insert waits for the indexing.
+        for (Table *table : std::as_const(storedInto)) {
+            if (!table->batchedIndexes.isEmpty() && table->rowCount - table->indexedThrough >= m_options.indexBatchRows) {
+                if (Status s = indexNewRows(*table); !s)
+                    qCWarning(lcBigQuery) << "indexing the key column of" << table->sqliteName() << "failed; its look-ups scan the newest rows until it works:" << s.error().message;
+            }
+        }
+        if (!storedInto.isEmpty())
+            m_indexTimer->start();
+    }
+
+    Status BigQueryService::indexNewRows(Table &table)
+    {
+        if (table.batchedIndexes.isEmpty() || table.rowCount <= table.indexedThrough)
+            return Ok {};
+        if (Status s = BatchedIndex::indexRows(m_db, table.id, table.sqliteName(), table.batchedIndexes, table.indexedThrough, table.rowCount); !s)
+            return s;
+        table.indexedThrough = table.rowCount;
+        return Ok {};
+    }
+
+    void BigQueryService::indexAllNewRows()
+    {
+        for (Table &table : m_tables) {
+            if (Status s = indexNewRows(table); !s)
+                qCWarning(lcBigQuery) << "indexing the key column of" << table.sqliteName() << "failed; its look-ups scan the newest rows until it works:" << s.error().message;
         }
     }
 
@@ -792,7 +845,7 @@ namespace Aq::LocalCloud
             const Table *table = findTable(p, d, t);
             if (!table)
                 return std::nullopt;
-            return SqlTable {QString::fromLatin1(table->sqliteName()), table->schema, table->rowCount};
+            return SqlTable {QString::fromLatin1(table->sqliteName()), table->schema, table->rowCount, table->batchedIndexes, table->indexedThrough};
         };
         Result<TranslatedQuery> translated = translateQuery(sql, *parameters, catalog, options);
         if (!translated)

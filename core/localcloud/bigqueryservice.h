@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
+#include <QTimer>
 
 #include "core/bigquery/tableschema.h"
 #include "core/common/result.h"
@@ -27,6 +28,10 @@ namespace Aq::LocalCloud
             qint64 dedupWindowMicros = 10LL * 60 * 1000000;
             qint64 maxInsertAllBytes = 10LL * 1024 * 1024;
             int maxJobsKept = 10000;
+            // A table's batched key indexes (see batchedindex.h) take its new rows once this many wait, or once
+            // inserts pause for indexIdleMs.
+            qint64 indexBatchRows = 16384;
+            int indexIdleMs = 1000;
         };
 
         BigQueryService(SqliteDatabase &db, const QString &dataDir, Options options, QObject *parent = nullptr);
@@ -69,6 +74,8 @@ namespace Aq::LocalCloud
             BigQuery::TableSchema schema;
             qint64 rowCount = 0;        // rows are append-only, so this is MAX(_aq_seq)
             qint64 lastModified = 0;    // ms
+            QList<SqlBatchedIndex> batchedIndexes;
+            qint64 indexedThrough = 0;  // rows up to this _aq_seq are in the batched indexes' key tables
             QByteArray sqliteName() const { return "bq_t" + QByteArray::number(id); }
         };
 
@@ -135,6 +142,9 @@ namespace Aq::LocalCloud
         void respondWithPage(Job &job, const QString &kind, qint64 offset, qint64 maxRows, RowCodec::TimestampFormat format, LocalResponder respond);
         Job *findJob(const QString &project, const QString &jobId);
         void storePendingInserts();
+        // Adds the table's rows stored since the last time to its batched key indexes.
+        Status indexNewRows(Table &table);
+        void indexAllNewRows();
 
         SqliteDatabase &m_db;
         QString m_dataDir;
@@ -148,5 +158,6 @@ namespace Aq::LocalCloud
         InsertAllWriter m_writer;
         std::vector<PendingInsert> m_pendingInserts;
         bool m_storeScheduled = false;
+        QTimer *m_indexTimer = nullptr;
     };
 }

@@ -66,6 +66,8 @@ namespace Aq::LocalCloud
             return s;
         BigQueryService::Options bigQueryOptions;
         bigQueryOptions.dedupWindowMicros = m_options.dedupWindowMicros;
+        bigQueryOptions.indexBatchRows = m_options.indexBatchRows;
+        bigQueryOptions.indexIdleMs = m_options.indexIdleMs;
         m_bigQuery = std::make_unique<BigQueryService>(m_db, m_options.dataDir, bigQueryOptions);
         if (Status s = m_bigQuery->load(); !s)
             return s;

@@ -23,6 +23,9 @@ namespace Aq::LocalCloud
         qint64 dedupWindowMicros = 10LL * 60 * 1000000;
         int maxPullWaitMs = 10000;
         int garbageCollectionIntervalMs = 10000;
+        // See BigQueryService::Options.
+        qint64 indexBatchRows = 16384;
+        int indexIdleMs = 1000;
     };
 
     // The embedded Pub/Sub + BigQuery stand-in: maps a REST request to a REST response. It knows nothing

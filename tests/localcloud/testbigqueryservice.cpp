@@ -114,14 +114,108 @@ private slots:
             columns.sort();
             return columns;
         };
-        const QStringList expected {u"\"event_id\""_s, u"\"event_type\", \"timestamp\""_s, u"\"timestamp\""_s};
+        // event_id has no SQLite index: it is indexed in batches (testTheKeyColumnIsIndexedInSortedBatches)
+        const QStringList expected {u"\"event_type\", \"timestamp\""_s, u"\"timestamp\""_s};
         QCOMPARE(indexedColumns({}), expected);
         // a table made by an earlier version has the composite: opening the store drops it
-        QCOMPARE(indexedColumns("CREATE INDEX TABLE_clustering ON TABLE(\"event_type\", \"event_id\");").size(), 4);
+        QCOMPARE(indexedColumns("CREATE INDEX TABLE_clustering ON TABLE(\"event_type\", \"event_id\");").size(), 3);
         QCOMPARE(indexedColumns({}), expected);
         // and the reopened table still takes rows
         QCOMPARE(client.call("POST", B + u"/datasets/ds/tables/ev/insertAll"_s,
                              QByteArray(R"({"rows":[{"json":{"event_id":"e1","event_type":"click","timestamp":"2026-01-01T00:00:00Z"}}]})")).status, 200);
+    }
+
+    void testTheKeyColumnIsIndexedInSortedBatches()
+    {
+        Aq::LocalCloud::LocalCloudOptions options;
+        options.indexBatchRows = 100;
+        options.indexIdleMs = 3600 * 1000;   // only full batches, until the idle case below
+        auto client = std::make_unique<LocalCloudTestClient>(options);
+        QCOMPARE(client->call("POST", B + u"/datasets"_s, QByteArray(R"({"datasetReference":{"datasetId":"ds"}})")).status, 200);
+        QCOMPARE(client->call("POST", B + u"/datasets/ds/tables"_s, QByteArray(R"({"tableReference":{"tableId":"ev"},
+            "schema":{"fields":[{"name":"event_id","type":"STRING"},{"name":"event_type","type":"STRING"},{"name":"timestamp","type":"TIMESTAMP"}]},
+            "timePartitioning":{"type":"DAY","field":"timestamp"},"clustering":{"fields":["event_type","event_id"]}})")).status, 200);
+        const auto insertEvents = [&](int from, int to) {
+            QJsonArray rows;
+            for (int i = from; i < to; ++i)
+                rows.append(QJsonObject {{u"json"_s, QJsonObject {{u"event_id"_s, u"e%1"_s.arg(i)}, {u"event_type"_s, u"click"_s},
+                                                                  {u"timestamp"_s, u"2026-01-01T00:00:00Z"_s}}}});
+            return client->call("POST", B + u"/datasets/ds/tables/ev/insertAll"_s, QJsonDocument(QJsonObject {{u"rows"_s, rows}}).toJson()).status;
+        };
+        const auto find = [&](const QString &id) {
+            const QJsonObject parameter {{u"name"_s, u"id"_s}, {u"parameterType"_s, QJsonObject {{u"type"_s, u"STRING"_s}}},
+                                         {u"parameterValue"_s, QJsonObject {{u"value"_s, id}}}};
+            const QJsonObject request {{u"useLegacySql"_s, false}, {u"parameterMode"_s, u"NAMED"_s}, {u"queryParameters"_s, QJsonArray {parameter}},
+                                       {u"query"_s, u"SELECT event_id FROM ds.ev WHERE event_id = @id ORDER BY timestamp DESC LIMIT 1"_s}};
+            const auto reply = client->call("POST", B + u"/queries"_s, QJsonDocument(request).toJson());
+            return reply.json()[u"rows"_s].toArray().size() == 1 ? cells(reply.json()[u"rows"_s][0].toObject())[0][u"v"_s].toString() : QString::fromUtf8(reply.body);
+        };
+        // how many values the key table holds and how far it reaches, read beside the running store
+        const auto keyTable = [&]() -> QString {
+            Aq::LocalCloud::SqliteDatabase db;
+            if (!db.open(client->dataDir() + u"/localcloud.sqlite"_s, Aq::LocalCloud::SqliteDatabase::OpenMode::ReadOnly).hasValue())
+                return u"cannot open"_s;
+            const auto count = db.integer("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'bq_t%_clustering_1_keys'", {}, u"find"_s);
+            if (!count || *count != 1)
+                return u"no key table"_s;
+            auto name = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'bq_t%_clustering_1_keys'");
+            (*name)->step();
+            const QByteArray table = (*name)->textUtf8(0);
+            (*name)->reset();
+            const auto values = db.integer("SELECT COUNT(*) FROM " + table, {}, u"count"_s);
+            const auto through = db.integer("SELECT indexed_through FROM bq_batched_indexes", {}, u"through"_s);
+            return values && through ? u"%1 values, through %2"_s.arg(*values).arg(*through) : db.lastError();
+        };
+        QCOMPARE(keyTable(), u"0 values, through 0"_s);
+        QCOMPARE(insertEvents(0, 120), 200);    // a full batch: indexed
+        QCOMPARE(insertEvents(120, 170), 200);  // not yet
+        QCOMPARE(keyTable(), u"120 values, through 120"_s);
+        // look-ups find rows on both sides of the line, and nothing that is not there
+        QCOMPARE(find(u"e5"_s), u"e5"_s);
+        QCOMPARE(find(u"e150"_s), u"e150"_s);
+        QVERIFY(!find(u"e500"_s).startsWith(u'e'));
+
+        // a restart indexes what was stored after the last batch
+        client->reopen();
+        QCOMPARE(keyTable(), u"170 values, through 170"_s);
+        QCOMPARE(find(u"e150"_s), u"e150"_s);
+
+        // a table made before key tables existed had a SQLite index on the column: opening the store drops it
+        // and fills the key table from all the rows
+        client->close();
+        {
+            Aq::LocalCloud::SqliteDatabase db;
+            QVERIFY(db.open(client->dataDir() + u"/localcloud.sqlite"_s, Aq::LocalCloud::SqliteDatabase::OpenMode::ReadWrite).hasValue());
+            auto name = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'bq_t%_clustering_1_keys'");
+            QVERIFY((*name)->step());
+            const QByteArray keys = (*name)->textUtf8(0);
+            (*name)->reset();
+            const QByteArray table = keys.left(keys.indexOf("_clustering"));
+            QVERIFY(db.exec("DROP TABLE " + keys + "; DELETE FROM bq_batched_indexes; CREATE INDEX " + table + "_clustering_1 ON " + table + "(event_id);").hasValue());
+        }
+        client->reopen();
+        QCOMPARE(keyTable(), u"170 values, through 170"_s);
+        {
+            Aq::LocalCloud::SqliteDatabase db;
+            QVERIFY(db.open(client->dataDir() + u"/localcloud.sqlite"_s, Aq::LocalCloud::SqliteDatabase::OpenMode::ReadOnly).hasValue());
+            QCOMPARE(*db.integer("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name LIKE 'bq_t%_clustering_1'", {}, u"count"_s), 0);
+        }
+        QCOMPARE(find(u"e7"_s), u"e7"_s);
+
+        // once inserts pause, what waits is indexed without a full batch
+        options.indexIdleMs = 50;
+        client = std::make_unique<LocalCloudTestClient>(options);   // a new data folder
+        QCOMPARE(client->call("POST", B + u"/datasets"_s, QByteArray(R"({"datasetReference":{"datasetId":"ds"}})")).status, 200);
+        QCOMPARE(client->call("POST", B + u"/datasets/ds/tables"_s, QByteArray(R"({"tableReference":{"tableId":"ev"},
+            "schema":{"fields":[{"name":"event_id","type":"STRING"},{"name":"event_type","type":"STRING"},{"name":"timestamp","type":"TIMESTAMP"}]},
+            "timePartitioning":{"type":"DAY","field":"timestamp"},"clustering":{"fields":["event_type","event_id"]}})")).status, 200);
+        QCOMPARE(insertEvents(0, 10), 200);
+        QTRY_COMPARE(keyTable(), u"10 values, through 10"_s);
+        QCOMPARE(find(u"e3"_s), u"e3"_s);
+
+        // dropping the table drops its key table
+        QCOMPARE(client->call("DELETE", B + u"/datasets/ds/tables/ev"_s).status, 200);
+        QCOMPARE(keyTable(), u"no key table"_s);
     }
 
     void testInsertAllStoresEveryTypeAndListsFvCells()

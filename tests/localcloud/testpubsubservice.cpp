@@ -253,7 +253,7 @@ private slots:
             QVERIFY(db.open(client.dataDir() + u"/localcloud.sqlite"_s, Aq::LocalCloud::SqliteDatabase::OpenMode::ReadWrite).hasValue());
             QVERIFY(db.exec("INSERT INTO ps_deliveries(sub_id, msg_id) SELECT id, (SELECT MIN(id) FROM ps_messages) FROM ps_subscriptions;"
                             "INSERT INTO ps_deliveries(sub_id, msg_id) SELECT id, (SELECT MAX(id) FROM ps_messages) FROM ps_subscriptions;"
-                            "ALTER TABLE ps_subscriptions DROP COLUMN delivered_through; DROP TABLE bq_insert_id_log; PRAGMA user_version=1;")
+                            "ALTER TABLE ps_subscriptions DROP COLUMN delivered_through; DROP TABLE bq_insert_id_log; DROP TABLE bq_batched_indexes; PRAGMA user_version=1;")
                         .hasValue());
         }
         client.reopen();

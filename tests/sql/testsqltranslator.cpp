@@ -193,6 +193,7 @@ private slots:
     void testPagingOrder();
     void testSnapshotHidesLaterRows();
     void testOrderByTimestampUsesIndex();
+    void testKeyLookUpReadsTheBatchedIndexAndTheNewestRows();
     void testTimestampFunctionsMatchReference_data();
     void testTimestampFunctionsMatchReference();
     void testNestingIsBoundedAndPrepares_data();
@@ -204,6 +205,8 @@ private:
     // Runs a translated query; rows as "a|b;c|d" with each cell read per the result schema.
     QString execute(const TranslatedQuery &query, QString *error = nullptr) const;
     void exec(const char *sql) const;
+    // EXPLAIN QUERY PLAN of a statement, its lines joined by newlines.
+    QString planOf(const QByteArray &sql, const QList<SqlValue> &bindings) const;
 
     sqlite3 *m_db = nullptr;
     SqlCatalog m_catalog;
@@ -218,6 +221,20 @@ void TestSqlTranslator::exec(const char *sql) const
         sqlite3_free(message);
         QFAIL(qPrintable(text));
     }
+}
+
+QString TestSqlTranslator::planOf(const QByteArray &sql, const QList<SqlValue> &bindings) const
+{
+    const QByteArray explain = "EXPLAIN QUERY PLAN " + sql;
+    sqlite3_stmt *st = nullptr;
+    if (sqlite3_prepare_v2(m_db, explain.constData(), int(explain.size()), &st, nullptr) != SQLITE_OK)
+        return u"cannot prepare: "_s + QString::fromUtf8(sqlite3_errmsg(m_db));
+    bindAll(st, bindings);
+    QStringList plan;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        plan.append(QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(st, 3))));
+    sqlite3_finalize(st);
+    return plan.join(u"\n"_s);
 }
 
 void TestSqlTranslator::initTestCase()
@@ -313,6 +330,8 @@ void TestSqlTranslator::initTestCase()
         sqlite3_reset(insert);
     }
     sqlite3_finalize(insert);
+    exec("CREATE TABLE bq_events_keys(value NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(value, seq)) WITHOUT ROWID;"
+         "INSERT INTO bq_events_keys SELECT event_id, _aq_seq FROM bq_events WHERE _aq_seq <= 4");
 
     m_catalog = [](const QString &project, const QString &dataset, const QString &table) -> std::optional<SqlTable> {
         if (project != u"proj-1"_s || dataset != u"ds"_s)
@@ -321,6 +340,10 @@ void TestSqlTranslator::initTestCase()
             return SqlTable {u"bq_events"_s, eventsSchema(), std::nullopt};
         if (table == u"events_snap"_s)
             return SqlTable {u"bq_events"_s, eventsSchema(), 5};
+        if (table == u"events_keyed"_s)   // e1..e4 are in the key table; e5..e7 came later
+            return SqlTable {u"bq_events"_s, eventsSchema(), std::nullopt, {{u"event_id"_s, u"bq_events_keys"_s}}, 4};
+        if (table == u"events_keyed_snap"_s)
+            return SqlTable {u"bq_events"_s, eventsSchema(), 5, {{u"event_id"_s, u"bq_events_keys"_s}}, 4};
         if (table == u"timestamps"_s)
             return SqlTable {u"bq_ts"_s, timestampsSchema(), std::nullopt};
         return std::nullopt;
@@ -865,15 +888,7 @@ void TestSqlTranslator::testOrderByTimestampUsesIndex()
     for (const QString &table : {u"events"_s, u"events_snap"_s}) {
         const Result<TranslatedQuery> translated = translate(u"SELECT * FROM ds.%1 ORDER BY timestamp DESC LIMIT 100"_s.arg(table));
         QVERIFY(translated);
-        const QByteArray sql = "EXPLAIN QUERY PLAN " + translated->sql;
-        sqlite3_stmt *st = nullptr;
-        QCOMPARE(sqlite3_prepare_v2(m_db, sql.constData(), int(sql.size()), &st, nullptr), SQLITE_OK);
-        bindAll(st, translated->bindings);
-        QStringList plan;
-        while (sqlite3_step(st) == SQLITE_ROW)
-            plan.append(QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(st, 3))));
-        sqlite3_finalize(st);
-        const QString text = plan.join(u"\n"_s);
+        const QString text = planOf(translated->sql, translated->bindings);
         QVERIFY2(text.contains(u"USING INDEX bq_events_ts"_s), qPrintable(text));
         QVERIFY2(!text.contains(u"TEMP B-TREE"_s), qPrintable(text));
         // the snapshot ends at e5, so e7 (newest) is invisible there
@@ -881,17 +896,66 @@ void TestSqlTranslator::testOrderByTimestampUsesIndex()
 
         // the query runner pages with SELECT * FROM (<sql>) LIMIT ? OFFSET ?: the index must still serve it
         const int n = int(translated->bindings.size());
-        const QByteArray wrapped = "EXPLAIN QUERY PLAN SELECT * FROM (" + translated->sql + ") LIMIT ?" + QByteArray::number(n + 1) + " OFFSET ?"
-            + QByteArray::number(n + 2);
-        QCOMPARE(sqlite3_prepare_v2(m_db, wrapped.constData(), int(wrapped.size()), &st, nullptr), SQLITE_OK);
-        QStringList wrappedPlan;
-        while (sqlite3_step(st) == SQLITE_ROW)
-            wrappedPlan.append(QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(st, 3))));
-        sqlite3_finalize(st);
-        const QString wrappedText = wrappedPlan.join(u"\n"_s);
+        const QByteArray wrapped = "SELECT * FROM (" + translated->sql + ") LIMIT ?" + QByteArray::number(n + 1) + " OFFSET ?" + QByteArray::number(n + 2);
+        const QString wrappedText = planOf(wrapped, translated->bindings);
         QVERIFY2(wrappedText.contains(u"USING INDEX bq_events_ts"_s), qPrintable(wrappedText));
         QVERIFY2(!wrappedText.contains(u"TEMP B-TREE"_s), qPrintable(wrappedText));
     }
+}
+
+void TestSqlTranslator::testKeyLookUpReadsTheBatchedIndexAndTheNewestRows()
+{
+    const auto lookUp = [&](const QString &query, const QString &id) {
+        QueryParameter parameter;
+        parameter.name = u"id"_s;
+        parameter.value = id;
+        return translate(query, {parameter});
+    };
+    // what /api/v1/{id} asks
+    const QString byKey = u"SELECT event_id, event_type FROM ds.%1 WHERE event_id = @id ORDER BY timestamp DESC LIMIT 1"_s;
+    for (const auto &[id, expected] : std::initializer_list<std::pair<QString, QString>> {
+             {u"e2"_s, u"e2|view"_s}, {u"e6"_s, u"e6|view"_s}, {u"e9"_s, QString()}}) {
+        const Result<TranslatedQuery> translated = lookUp(byKey.arg(u"events_keyed"_s), id);
+        QVERIFY(translated);
+        QVERIFY2(translated->sql.contains("bq_events_keys"), translated->sql.constData());
+        QCOMPARE(execute(*translated), expected);
+        // the key table for the rows it holds, a rowid range for the rest: no scan of the table or of an index
+        const QString plan = planOf(translated->sql, translated->bindings);
+        QVERIFY2(plan.contains(u"SEARCH bq_events_keys USING PRIMARY KEY (value=?)"_s), qPrintable(plan));
+        QVERIFY2(plan.contains(u"SEARCH bq_events USING INTEGER PRIMARY KEY (rowid=?)"_s), qPrintable(plan));
+        QVERIFY2(plan.contains(u"SEARCH bq_events USING INTEGER PRIMARY KEY (rowid>?)"_s), qPrintable(plan));
+        QVERIFY2(!plan.contains(u"SCAN bq_events"_s), qPrintable(plan));
+    }
+    // a snapshot still hides later rows (e6, e7 came after it)
+    QCOMPARE(execute(*lookUp(byKey.arg(u"events_keyed_snap"_s), u"e6"_s)), QString());
+    QCOMPARE(execute(*lookUp(byKey.arg(u"events_keyed_snap"_s), u"e5"_s)), u"e5|click"_s);
+    // beside other conditions, the key value on either side
+    const Result<TranslatedQuery> both = lookUp(u"SELECT event_id FROM ds.events_keyed WHERE event_type = 'click' AND @id = event_id"_s, u"e3"_s);
+    QVERIFY(both && both->sql.contains("bq_events_keys"));
+    QCOMPARE(execute(*both), u"e3"_s);
+    QCOMPARE(execute(*lookUp(u"SELECT event_id FROM ds.events_keyed WHERE event_type = 'view' AND event_id = @id"_s, u"e3"_s)), QString());
+    // lists of keys too (what `aqueduct verify` asks), NULLs in them matching nothing
+    const Result<TranslatedQuery> list = lookUp(u"SELECT event_id FROM ds.events_keyed WHERE event_id IN ('e1', @id, NULL, 'e9') ORDER BY event_id"_s, u"e6"_s);
+    QVERIFY(list && list->sql.contains("bq_events_keys"));
+    QCOMPARE(execute(*list), u"e1;e6"_s);
+    const QString listPlan = planOf(list->sql, list->bindings);
+    QVERIFY2(listPlan.contains(u"SEARCH bq_events_keys USING PRIMARY KEY (value=?)"_s), qPrintable(listPlan));
+    QVERIFY2(!listPlan.contains(u"SCAN bq_events"_s), qPrintable(listPlan));
+    const Result<TranslatedQuery> nulls = lookUp(u"SELECT event_id FROM ds.events_keyed WHERE event_id = NULL"_s, u"e6"_s);
+    QVERIFY(nulls && nulls->sql.contains("bq_events_keys"));
+    QCOMPARE(execute(*nulls), QString());
+    // not when the equality is not a condition every row must meet: the key table cannot narrow those
+    for (const QString &query : {u"SELECT event_id FROM ds.events_keyed WHERE event_id = @id OR event_type = 'view'"_s,
+                                 u"SELECT event_id FROM ds.events_keyed WHERE NOT (event_id = @id)"_s,
+                                 u"SELECT event_id FROM ds.events_keyed WHERE event_id NOT IN ('e1', @id)"_s,
+                                 u"SELECT event_id FROM ds.events_keyed WHERE event_id IN ('e1', event_type)"_s,
+                                 u"SELECT event_id FROM ds.events_keyed WHERE event_id = event_type"_s,
+                                 u"SELECT event_id FROM ds.events_keyed WHERE user_id = @id"_s}) {
+        const Result<TranslatedQuery> translated = lookUp(query, u"e2"_s);
+        QVERIFY2(translated, qPrintable(query));
+        QVERIFY2(!translated->sql.contains("bq_events_keys"), qPrintable(query));
+    }
+    QCOMPARE(execute(*lookUp(u"SELECT COUNT(*) FROM ds.events_keyed WHERE event_id = @id OR event_type = 'view'"_s, u"e1"_s)), u"3"_s);
 }
 
 void TestSqlTranslator::testTimestampFunctionsMatchReference_data()

@@ -2180,6 +2180,60 @@ namespace Aq::LocalCloud
                 return true;
             }
 
+            // `column = constant` or `column IN (constants)` at the top of WHERE, on a column indexed in sorted batches:
+            // the rows are those its key table names, and those stored since it was last filled (a rowid range at the
+            // end of the table). The condition itself stays in WHERE, so this only narrows what SQLite reads.
+            std::optional<QString> batchedIndexLookup(const Expr *where)
+            {
+                if (!where || m_table->batchedIndexes.isEmpty())
+                    return std::nullopt;
+                std::vector<const Expr *> conjuncts;
+                if (where->kind == ExprKind::And) {
+                    for (const ExprPtr &arg : where->args)
+                        conjuncts.push_back(arg.get());
+                } else {
+                    conjuncts.push_back(where);
+                }
+                const auto isValue = [](const Expr *e) { return e->resolved.constant.has_value() || e->resolved.constantIsNull; };
+                for (const Expr *c : conjuncts) {
+                    const Expr *column = nullptr;
+                    std::vector<const Expr *> values;
+                    if (c->kind == ExprKind::Binary && c->binaryOp == BinaryOp::Equal) {
+                        for (int side = 0; side < 2 && !column; ++side) {
+                            if (c->args[size_t(side)]->kind == ExprKind::Path && isValue(c->args[size_t(1 - side)].get())) {
+                                column = c->args[size_t(side)].get();
+                                values.push_back(c->args[size_t(1 - side)].get());
+                            }
+                        }
+                    } else if (c->kind == ExprKind::In && !c->negated && c->args[0]->kind == ExprKind::Path &&
+                               std::all_of(c->args.begin() + 1, c->args.end(), [&](const ExprPtr &v) { return isValue(v.get()); })) {
+                        column = c->args[0].get();
+                        for (size_t i = 1; i < c->args.size(); ++i)
+                            values.push_back(c->args[i].get());
+                    }
+                    if (!column || column->resolved.column < 0)
+                        continue;
+                    const QString &name = m_table->schema.fields[column->resolved.column].name;
+                    const auto index = std::find_if(m_table->batchedIndexes.cbegin(), m_table->batchedIndexes.cend(),
+                                                    [&](const SqlBatchedIndex &i) { return i.column == name; });
+                    if (index == m_table->batchedIndexes.cend())
+                        continue;
+                    // NULL equals nothing: the rows it would match are none
+                    QStringList placeholders;
+                    for (const Expr *value : values) {
+                        if (!value->resolved.constantIsNull && value->resolved.constant)
+                            placeholders.append(bind(*value->resolved.constant));
+                    }
+                    if (placeholders.isEmpty())
+                        placeholders.append(u"NULL"_s);
+                    const QString list = placeholders.join(u", "_s);
+                    const QString indexed = bind(SqlValue {m_table->indexedThrough});
+                    return u"%1 IN (SELECT seq FROM %2 WHERE value IN (%3) UNION ALL SELECT %1 FROM %4 WHERE %1 > %5 AND %6 IN (%3))"_s.arg(
+                        SEQ_COLUMN, quoteIdentifier(index->keysTable), list, quoteIdentifier(m_table->sqliteName), indexed, quoteIdentifier(name));
+                }
+                return std::nullopt;
+            }
+
             bool emitQuery()
             {
                 const SelectStatement &s = m_statement;
@@ -2203,6 +2257,8 @@ namespace Aq::LocalCloud
                             return false;
                         conditions.append(operand(where, PREC_AND + 1).sql);
                     }
+                    if (const std::optional<QString> lookup = batchedIndexLookup(s.where.get()))
+                        conditions.append(*lookup);
                     // the unary + keeps SQLite from choosing a rowid range scan over an index that serves ORDER BY
                     if (m_table->maxSeq)
                         conditions.append(u"+"_s + SEQ_COLUMN + u" <= "_s + bind(SqlValue {*m_table->maxSeq}));

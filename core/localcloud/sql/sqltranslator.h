@@ -30,11 +30,21 @@ namespace Aq::LocalCloud
 
     using SqlValue = std::variant<std::monostate, qint64, double, QString, QByteArray>;
 
+    // A column indexed in sorted batches rather than by a SQLite index (see batchedindex.h): `keysTable(value, seq)`
+    // holds its values for the rows up to SqlTable::indexedThrough; later rows are not in it.
+    struct SqlBatchedIndex
+    {
+        QString column;
+        QString keysTable;
+    };
+
     struct SqlTable
     {
         QString sqliteName;             // e.g. "bq_t12"
         BigQuery::TableSchema schema;
         std::optional<qint64> maxSeq;   // when set, only rows with _aq_seq <= maxSeq are visible (job snapshot)
+        QList<SqlBatchedIndex> batchedIndexes;
+        qint64 indexedThrough = 0;
     };
 
     // Resolves a BigQuery table reference; nullopt means "Not found: Table project:dataset.table".

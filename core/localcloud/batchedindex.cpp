@@ -1,0 +1,86 @@
+#include "core/localcloud/batchedindex.h"
+
+#include <QJsonArray>
+
+using Aq::BigQuery::FieldType;
+using Aq::BigQuery::TableField;
+using Aq::BigQuery::TableSchema;
+using namespace Qt::Literals::StringLiterals;
+
+namespace Aq::LocalCloud::BatchedIndex
+{
+    namespace
+    {
+        QByteArray quoted(const QString &identifier)
+        {
+            return '"' + identifier.toUtf8().replace('"', "\"\"") + '"';
+        }
+
+        // The SQLite index a clustering column had before it was indexed in batches; its name is the key
+        // table's without "_keys".
+        QByteArray replacedIndex(const SqlBatchedIndex &index)
+        {
+            return index.keysTable.chopped(5).toUtf8();
+        }
+    }
+
+    bool isBatched(const TableField &field)
+    {
+        return !field.isRepeated() && (field.type == FieldType::String || field.type == FieldType::Bytes);
+    }
+
+    QList<SqlBatchedIndex> columnsOf(const QByteArray &sqliteName, const QJsonObject &resource, const TableSchema &schema)
+    {
+        QList<SqlBatchedIndex> indexes;
+        const QJsonArray clustering = resource.value(u"clustering"_s).toObject().value(u"fields"_s).toArray();
+        for (qsizetype i = 1; i < clustering.size(); ++i) {
+            const TableField *field = schema.field(clustering[i].toString());
+            if (field && isBatched(*field))
+                indexes.append({field->name, QString::fromLatin1(sqliteName + "_clustering_" + QByteArray::number(i) + "_keys")});
+        }
+        return indexes;
+    }
+
+    QByteArray createSql(const QList<SqlBatchedIndex> &indexes)
+    {
+        QByteArray sql;
+        for (const SqlBatchedIndex &index : indexes) {
+            // No declared type: values keep the table column's storage class (TEXT or BLOB), so they compare as
+            // the column's do.
+            sql += "CREATE TABLE IF NOT EXISTS " + quoted(index.keysTable) + "(value NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(value, seq)) WITHOUT ROWID;"
+                   "DROP INDEX IF EXISTS " + quoted(QString::fromLatin1(replacedIndex(index))) + ';';
+        }
+        return sql;
+    }
+
+    QByteArray dropSql(qint64 tableId, const QList<SqlBatchedIndex> &indexes)
+    {
+        QByteArray sql = "DELETE FROM bq_batched_indexes WHERE table_id=" + QByteArray::number(tableId) + ';';
+        for (const SqlBatchedIndex &index : indexes)
+            sql += "DROP TABLE IF EXISTS " + quoted(index.keysTable) + ';';
+        return sql;
+    }
+
+    Result<qint64> indexedThrough(SqliteDatabase &db, qint64 tableId)
+    {
+        return db.integer("SELECT indexed_through FROM bq_batched_indexes WHERE table_id=?1", {tableId}, u"read how far a table is indexed"_s);
+    }
+
+    Status indexRows(SqliteDatabase &db, qint64 tableId, const QByteArray &sqliteName, const QList<SqlBatchedIndex> &indexes, qint64 from, qint64 through)
+    {
+        SqliteTransaction transaction(db);
+        for (const SqlBatchedIndex &index : indexes) {
+            // Sorted, so that consecutive inserts land on the same B-tree pages; NULL is never equal to anything.
+            const QByteArray column = quoted(index.column);
+            const QByteArray sql = "INSERT OR IGNORE INTO " + quoted(index.keysTable) + "(value, seq) SELECT " + column + ", \"_aq_seq\" FROM " + sqliteName +
+                                   " WHERE \"_aq_seq\" > ?1 AND \"_aq_seq\" <= ?2 AND " + column + " IS NOT NULL ORDER BY 1, 2";
+            if (Status s = db.execute(sql, {from, through}, u"index a table's key column"_s); !s)
+                return s;
+        }
+        if (Status s = db.execute("INSERT INTO bq_batched_indexes(table_id, indexed_through) VALUES(?1, ?2) "
+                                  "ON CONFLICT(table_id) DO UPDATE SET indexed_through=excluded.indexed_through",
+                                  {tableId, through}, u"record how far a table is indexed"_s); !s)
+            return s;
+        return transaction.commit();
+    }
+}
