@@ -70,10 +70,11 @@ namespace Aq::LocalCloud::BatchedIndex
     {
         SqliteTransaction transaction(db);
         for (const SqlBatchedIndex &index : indexes) {
-            // Sorted, so that consecutive inserts land on the same B-tree pages; NULL is never equal to anything.
+            // In one transaction, so that each page is written once (in row order: sorting first measured slower);
+            // NULL is never equal to anything.
             const QByteArray column = quoted(index.column);
             const QByteArray sql = "INSERT OR IGNORE INTO " + quoted(index.keysTable) + "(value, seq) SELECT " + column + ", \"_aq_seq\" FROM " + sqliteName +
-                                   " WHERE \"_aq_seq\" > ?1 AND \"_aq_seq\" <= ?2 AND " + column + " IS NOT NULL ORDER BY 1, 2";
+                                   " WHERE \"_aq_seq\" > ?1 AND \"_aq_seq\" <= ?2 AND " + column + " IS NOT NULL";
             if (Status s = db.execute(sql, {from, through}, u"index a table's key column"_s); !s)
                 return s;
         }

@@ -717,7 +717,9 @@ namespace Aq::LocalCloud
             }
             insert.respond(LocalResponse::raw(stored[i]->reply));
         }
-        // After the replies, so that no insert waits for the indexing.
+        // After the replies, so that no insert waits for these.
+        if (Status s = m_writer.flushLogIfLong(); !s)
+            qCWarning(lcBigQuery) << "moving the insertId log to its B-trees failed; it is tried again after the next insert:" << s.error().message;
         for (Table *table : std::as_const(storedInto)) {
             if (!table->batchedIndexes.isEmpty() && table->rowCount - table->indexedThrough >= m_options.indexBatchRows) {
                 if (Status s = indexNewRows(*table); !s)

@@ -30,7 +30,7 @@ namespace Aq::LocalCloud
             int maxJobsKept = 10000;
             // A table's batched key indexes (see batchedindex.h) take its new rows once this many wait, or once
             // inserts pause for indexIdleMs.
-            qint64 indexBatchRows = 16384;
+            qint64 indexBatchRows = 65536;
             int indexIdleMs = 1000;
         };
 

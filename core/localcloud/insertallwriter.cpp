@@ -74,11 +74,12 @@ namespace Aq::LocalCloud
     {
         SqliteTransaction transaction(m_db);
         // OR IGNORE: an id is in the log only when it was in neither place; should it be in the B-tree after all,
-        // it is remembered either way.
+        // it is remembered either way. In log order: in one transaction each page is written once whatever the
+        // order, and sorting the ids first measured slower than the B-tree descents it spared.
         const QByteArray sql = "INSERT OR IGNORE INTO " + idsTable(0) + "(table_id, insert_id) "
-                               "SELECT table_id, insert_id FROM bq_insert_id_log WHERE generation=0 ORDER BY table_id, insert_id;"
+                               "SELECT table_id, insert_id FROM bq_insert_id_log WHERE generation=0;"
                                "INSERT OR IGNORE INTO " + idsTable(1) + "(table_id, insert_id) "
-                               "SELECT table_id, insert_id FROM bq_insert_id_log WHERE generation=1 ORDER BY table_id, insert_id;"
+                               "SELECT table_id, insert_id FROM bq_insert_id_log WHERE generation=1;"
                                "DELETE FROM bq_insert_id_log;";
         if (Status s = m_db.exec(sql); !s)
             return s;
@@ -87,6 +88,11 @@ namespace Aq::LocalCloud
         m_logged[0].clear();
         m_logged[1].clear();
         return Ok {};
+    }
+
+    Status InsertAllWriter::flushLogIfLong()
+    {
+        return loggedIds() >= LOG_FLUSH_IDS ? flushLog() : Status(Ok {});
     }
 
     void InsertAllWriter::forgetTable(qint64 tableId)
@@ -152,10 +158,6 @@ namespace Aq::LocalCloud
             results.assign(requests.size(), Result<Stored>(error));
             return results;
         };
-        if (loggedIds() >= LOG_FLUSH_IDS) {
-            if (Status s = flushLog(); !s)
-                return failAll(s.error());
-        }
         m_loggedInTransaction.clear();
         // Whatever way the transaction ends without committing, the ids it logged are not logged.
         const auto failAllAndUndo = [&](const ApiError &error) {

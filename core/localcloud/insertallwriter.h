@@ -23,8 +23,8 @@ namespace Aq::LocalCloud
     // the look-ups and are remembered many to a statement. Runs on the writer's thread.
     //
     // An id is remembered in the transaction that stores its row, by appending it to bq_insert_id_log (and to an
-    // exact in-memory set of what the log holds); the log moves into the generations' B-trees in large sorted
-    // batches. Inserting each random id straight into a B-tree dirtied a page per row, and every dirty page is
+    // exact in-memory set of what the log holds); the log moves into the generations' B-trees in large batches,
+    // one transaction each. Inserting each random id straight into a B-tree dirtied a page per row, and every dirty page is
     // a 4 KiB write to the WAL.
     class InsertAllWriter
     {
@@ -56,8 +56,10 @@ namespace Aq::LocalCloud
         // The table was dropped, its ids with it (by the caller, in SQL).
         void forgetTable(qint64 tableId);
 
-        // Moves the log into the generations' B-trees now; store() does it once the log is long enough.
+        // Moves the log into the generations' B-trees now; or only once it is long enough (the caller does this
+        // after the replies of a store(), so that no insert waits for it).
         Status flushLog();
+        Status flushLogIfLong();
         // Ids appended to the log and not yet moved.
         qsizetype loggedIds() const { return qsizetype(m_logged[0].size() + m_logged[1].size()); }
 

@@ -24,7 +24,7 @@ namespace Aq::LocalCloud
         int maxPullWaitMs = 10000;
         int garbageCollectionIntervalMs = 10000;
         // See BigQueryService::Options.
-        qint64 indexBatchRows = 16384;
+        qint64 indexBatchRows = 65536;
         int indexIdleMs = 1000;
     };
 

@@ -79,7 +79,7 @@ namespace Aq::LocalCloud
                 table_id INTEGER NOT NULL,
                 insert_id TEXT NOT NULL);
             )",
-            // 3 -> 4: STRING and BYTES clustering columns after the first are indexed in sorted batches, in key tables
+            // 3 -> 4: STRING and BYTES clustering columns after the first are indexed in batches, in key tables
             // (see batchedindex.h); this records how far each table's are filled. BigQueryService::load makes the key
             // tables of existing tables, fills them and drops the SQLite indexes they replace.
             R"(

@@ -114,7 +114,7 @@ private slots:
             columns.sort();
             return columns;
         };
-        // event_id has no SQLite index: it is indexed in batches (testTheKeyColumnIsIndexedInSortedBatches)
+        // event_id has no SQLite index: it is indexed in batches (testTheKeyColumnIsIndexedInBatches)
         const QStringList expected {u"\"event_type\", \"timestamp\""_s, u"\"timestamp\""_s};
         QCOMPARE(indexedColumns({}), expected);
         // a table made by an earlier version has the composite: opening the store drops it
@@ -125,7 +125,7 @@ private slots:
                              QByteArray(R"({"rows":[{"json":{"event_id":"e1","event_type":"click","timestamp":"2026-01-01T00:00:00Z"}}]})")).status, 200);
     }
 
-    void testTheKeyColumnIsIndexedInSortedBatches()
+    void testTheKeyColumnIsIndexedInBatches()
     {
         Aq::LocalCloud::LocalCloudOptions options;
         options.indexBatchRows = 100;
