@@ -70,11 +70,13 @@ namespace Aq::LocalCloud::BatchedIndex
     {
         SqliteTransaction transaction(db);
         for (const SqlBatchedIndex &index : indexes) {
-            // In one transaction, so that each page is written once (in row order: sorting first measured slower);
+            // In one transaction, so that each page is written once. Into a table that has keys already, in row
+            // order: sorting first measured slower. The first fill (a new store's first batch, or a table from
+            // before key tables) sorted: the B-tree is then built by appending, each page written once and full.
             // NULL is never equal to anything.
             const QByteArray column = quoted(index.column);
             const QByteArray sql = "INSERT OR IGNORE INTO " + quoted(index.keysTable) + "(value, seq) SELECT " + column + ", \"_aq_seq\" FROM " + sqliteName +
-                                   " WHERE \"_aq_seq\" > ?1 AND \"_aq_seq\" <= ?2 AND " + column + " IS NOT NULL";
+                                   " WHERE \"_aq_seq\" > ?1 AND \"_aq_seq\" <= ?2 AND " + column + " IS NOT NULL" + (from == 0 ? " ORDER BY 1, 2" : "");
             if (Status s = db.execute(sql, {from, through}, u"index a table's key column"_s); !s)
                 return s;
         }
