@@ -92,7 +92,7 @@ namespace
         request.sql = sql;
         std::optional<Result<BigQuery::QueryPage>> page;
         bigquery->query(request, nullptr, [&](Result<BigQuery::QueryPage> p) { page.emplace(std::move(p)); });
-        QTest::qWaitFor([&] { return page.has_value(); }, 30000);
+        (void)QTest::qWaitFor([&] { return page.has_value(); }, 30000);   // checked below
         if (!page || !*page || (*page)->rows.isEmpty())
             return -1;
         return (*page)->rows.first().first().toLongLong();

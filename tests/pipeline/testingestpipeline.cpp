@@ -48,7 +48,7 @@ namespace
                 return profile.error();
             std::optional<Result<std::unique_ptr<Config::Connection>>> outcome;
             Config::Connection::open(*profile, local.get(), nullptr, [&](Result<std::unique_ptr<Config::Connection>> c) { outcome.emplace(std::move(c)); });
-            QTest::qWaitFor([&] { return outcome.has_value(); }, 20000);
+            (void)QTest::qWaitFor([&] { return outcome.has_value(); }, 20000);   // checked below
             if (!outcome || !*outcome)
                 return outcome ? outcome->error() : ApiError::internal(u"no connection"_s);
             connection = std::move(outcome->value());
@@ -79,7 +79,7 @@ namespace
                     return -1;
             }
             publisher.flush();
-            QTest::qWaitFor([&] { return answered == bodies.size(); }, 60000);
+            (void)QTest::qWaitFor([&] { return answered == bodies.size(); }, 60000);   // the count tells
             return answered - failed;
         }
 
@@ -89,7 +89,7 @@ namespace
             request.sql = sql;
             std::optional<Result<BigQuery::QueryPage>> page;
             connection->bigquery()->query(request, nullptr, [&](Result<BigQuery::QueryPage> p) { page.emplace(std::move(p)); });
-            QTest::qWaitFor([&] { return page.has_value(); }, 30000);
+            (void)QTest::qWaitFor([&] { return page.has_value(); }, 30000);   // checked below
             if (!page || !*page || (*page)->rows.isEmpty())
                 return -1;
             return (*page)->rows.first().first().toLongLong();

@@ -66,7 +66,7 @@ public:
             if (m_process.state() == QProcess::NotRunning)
                 break;
             QNetworkReply *reply = network.get(QNetworkRequest(QUrl(endpoint().toString() + QStringLiteral("/v1/projects/%1/topics").arg(project))));
-            QTest::qWaitFor([reply] { return reply->isFinished(); }, 5000);
+            (void)QTest::qWaitFor([reply] { return reply->isFinished(); }, 5000);   // judged by the status below
             const bool up = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
             delete reply;
             if (up)
