@@ -701,7 +701,7 @@ namespace Aq::LocalCloud
         if (requests.empty())
             return;
         const std::vector<Result<InsertAllWriter::Stored>> stored = m_writer.store(requests);
-        QList<Table *> storedInto;
+        QStringList storedInto;   // table keys
         for (size_t i = 0; i < storing.size(); ++i) {
             PendingInsert &insert = *storing[i];
             if (!stored[i]) {
@@ -712,18 +712,19 @@ namespace Aq::LocalCloud
                 Table &table = m_tables[insert.tableKey];
                 table.rowCount += stored[i]->rows;
                 table.lastModified = nowMillis();
-                if (!storedInto.contains(&table))
-                    storedInto.append(&table);
+                if (!storedInto.contains(insert.tableKey))
+                    storedInto.append(insert.tableKey);
             }
             insert.respond(LocalResponse::raw(stored[i]->reply));
         }
         // After the replies, so that no insert waits for these.
         if (Status s = m_writer.flushLogIfLong(); !s)
             qCWarning(lcBigQuery) << "moving the insertId log to its B-trees failed; it is tried again after the next insert:" << s.error().message;
-        for (Table *table : std::as_const(storedInto)) {
-            if (!table->batchedIndexes.isEmpty() && table->rowCount - table->indexedThrough >= m_options.indexBatchRows) {
-                if (Status s = indexNewRows(*table); !s)
-                    qCWarning(lcBigQuery) << "indexing the key column of" << table->sqliteName() << "failed; its look-ups scan the newest rows until it works:" << s.error().message;
+        for (const QString &tableKey : std::as_const(storedInto)) {
+            Table &table = m_tables[tableKey];
+            if (!table.batchedIndexes.isEmpty() && table.rowCount - table.indexedThrough >= m_options.indexBatchRows) {
+                if (Status s = indexNewRows(table); !s)
+                    qCWarning(lcBigQuery) << "indexing the key column of" << table.sqliteName() << "failed; its look-ups scan the newest rows until it works:" << s.error().message;
             }
         }
         if (!storedInto.isEmpty())

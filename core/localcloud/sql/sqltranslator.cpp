@@ -2216,7 +2216,8 @@ namespace Aq::LocalCloud
                     const QString &name = m_table->schema.fields[column->resolved.column].name;
                     const auto index = std::find_if(m_table->batchedIndexes.cbegin(), m_table->batchedIndexes.cend(),
                                                     [&](const SqlBatchedIndex &i) { return i.column == name; });
-                    if (index == m_table->batchedIndexes.cend())
+                    // The values are bound again for the key table: a list too long for that is left to the scan.
+                    if (index == m_table->batchedIndexes.cend() || m_result.bindings.size() + qsizetype(values.size()) + 1 > MAX_BINDINGS)
                         continue;
                     // NULL equals nothing: the rows it would match are none
                     QStringList placeholders;
