@@ -24,8 +24,8 @@ namespace Aq::LocalCloud
     //
     // An id is remembered in the transaction that stores its row, by appending it to bq_insert_id_log (and to an
     // exact in-memory set of what the log holds); the log moves into the generations' B-trees in large batches,
-    // one transaction each. Inserting each random id straight into a B-tree dirtied a page per row, and every dirty page is
-    // a 4 KiB write to the WAL.
+    // one transaction each. Inserting each random id straight into a B-tree dirtied a page per row, and every
+    // dirty page is a 4 KiB write to the WAL.
     class InsertAllWriter
     {
     public:

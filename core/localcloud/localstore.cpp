@@ -71,7 +71,7 @@ namespace Aq::LocalCloud
             UPDATE ps_subscriptions SET delivered_through=IFNULL((SELECT seq FROM sqlite_sequence WHERE name='ps_messages'), 0);
             )",
             // 2 -> 3: insertIds are first appended to a log, in the transaction that stores their rows, and moved
-            // to bq_insert_ids_0/1 in large sorted batches: one random B-tree insert per row dirtied a page each.
+            // to bq_insert_ids_0/1 in large batches: one random B-tree insert per row dirtied a page each.
             R"(
             CREATE TABLE bq_insert_id_log(
                 seq INTEGER PRIMARY KEY,
