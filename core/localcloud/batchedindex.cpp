@@ -11,11 +11,6 @@ namespace Aq::LocalCloud::BatchedIndex
 {
     namespace
     {
-        QByteArray quoted(const QString &identifier)
-        {
-            return '"' + identifier.toUtf8().replace('"', "\"\"") + '"';
-        }
-
         // The SQLite index a clustering column had before it was indexed in batches; its name is the key
         // table's without "_keys".
         QByteArray replacedIndex(const SqlBatchedIndex &index)
@@ -47,8 +42,8 @@ namespace Aq::LocalCloud::BatchedIndex
         for (const SqlBatchedIndex &index : indexes) {
             // No declared type: values keep the table column's storage class (TEXT or BLOB), so they compare as
             // the column's do.
-            sql += "CREATE TABLE IF NOT EXISTS " + quoted(index.keysTable) + "(value NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(value, seq)) WITHOUT ROWID;"
-                   "DROP INDEX IF EXISTS " + quoted(QString::fromLatin1(replacedIndex(index))) + ';';
+            sql += "CREATE TABLE IF NOT EXISTS " + quotedIdentifier(index.keysTable) + "(value NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(value, seq)) WITHOUT ROWID;"
+                   "DROP INDEX IF EXISTS " + quotedIdentifier(QString::fromLatin1(replacedIndex(index))) + ';';
         }
         return sql;
     }
@@ -57,7 +52,7 @@ namespace Aq::LocalCloud::BatchedIndex
     {
         QByteArray sql = "DELETE FROM bq_batched_indexes WHERE table_id=" + QByteArray::number(tableId) + ';';
         for (const SqlBatchedIndex &index : indexes)
-            sql += "DROP TABLE IF EXISTS " + quoted(index.keysTable) + ';';
+            sql += "DROP TABLE IF EXISTS " + quotedIdentifier(index.keysTable) + ';';
         return sql;
     }
 
@@ -74,8 +69,8 @@ namespace Aq::LocalCloud::BatchedIndex
             // order: sorting first measured slower. The first fill (a new store's first batch, or a table from
             // before key tables) sorted: the B-tree is then built by appending, each page written once and full.
             // NULL is never equal to anything.
-            const QByteArray column = quoted(index.column);
-            const QByteArray sql = "INSERT OR IGNORE INTO " + quoted(index.keysTable) + "(value, seq) SELECT " + column + ", \"_aq_seq\" FROM " + sqliteName +
+            const QByteArray column = quotedIdentifier(index.column);
+            const QByteArray sql = "INSERT OR IGNORE INTO " + quotedIdentifier(index.keysTable) + "(value, seq) SELECT " + column + ", \"_aq_seq\" FROM " + sqliteName +
                                    " WHERE \"_aq_seq\" > ?1 AND \"_aq_seq\" <= ?2 AND " + column + " IS NOT NULL" + (from == 0 ? " ORDER BY 1, 2" : "");
             if (Status s = db.execute(sql, {from, through}, u"index a table's key column"_s); !s)
                 return s;

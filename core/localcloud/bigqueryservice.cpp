@@ -54,11 +54,6 @@ namespace Aq::LocalCloud
             return QString::fromLatin1(QCryptographicHash::hash(QJsonDocument(resource).toJson(QJsonDocument::Compact), QCryptographicHash::Md5).toBase64());
         }
 
-        QByteArray quoted(const QString &identifier)
-        {
-            return '"' + identifier.toUtf8().replace('"', "\"\"") + '"';
-        }
-
         QByteArray sqliteType(const TableField &field)
         {
             if (field.isRepeated() || field.type == FieldType::Record)
@@ -380,13 +375,13 @@ namespace Aq::LocalCloud
     {
         QByteArray sql = "CREATE TABLE " + table.sqliteName() + "(\"_aq_seq\" INTEGER PRIMARY KEY";
         for (const TableField &field : table.schema.fields)
-            sql += ", " + quoted(field.name) + ' ' + sqliteType(field);
+            sql += ", " + quotedIdentifier(field.name) + ' ' + sqliteType(field);
         sql += ");";
         // Indexes serve what the seeds' services ask: newest first by the partition column, and filters on
         // the clustering columns.
         const QString partition = table.resource.value(u"timePartitioning"_s).toObject().value(u"field"_s).toString();
         if (const TableField *field = table.schema.field(partition))
-            sql += "CREATE INDEX " + table.sqliteName() + "_partition ON " + table.sqliteName() + '(' + quoted(field->name) + ");";
+            sql += "CREATE INDEX " + table.sqliteName() + "_partition ON " + table.sqliteName() + '(' + quotedIdentifier(field->name) + ");";
         const QJsonArray clustering = table.resource.value(u"clustering"_s).toObject().value(u"fields"_s).toArray();
         const QByteArray firstWithPartition = clusteringPartitionIndex(table);
         if (!clustering.isEmpty()) {
@@ -397,7 +392,7 @@ namespace Aq::LocalCloud
             if (firstWithPartition.isEmpty()) {
                 QByteArray columns;
                 for (const QJsonValue &v : clustering)
-                    columns += (columns.isEmpty() ? "" : ", ") + quoted(v.toString());
+                    columns += (columns.isEmpty() ? "" : ", ") + quotedIdentifier(v.toString());
                 sql += "CREATE INDEX " + table.sqliteName() + "_clustering ON " + table.sqliteName() + '(' + columns + ");";
             }
             // The later clustering columns alone too (the composite serves only filters that start with the first):
@@ -407,7 +402,7 @@ namespace Aq::LocalCloud
                 const TableField *field = table.schema.field(clustering[i].toString());
                 if (field && !BatchedIndex::isBatched(*field))
                     sql += "CREATE INDEX " + table.sqliteName() + "_clustering_" + QByteArray::number(i) + " ON " + table.sqliteName() + '(' +
-                           quoted(field->name) + ");";
+                           quotedIdentifier(field->name) + ");";
             }
         }
         return m_db.exec(sql + firstWithPartition + BatchedIndex::createSql(table.batchedIndexes));
@@ -423,8 +418,8 @@ namespace Aq::LocalCloud
         const QString first = table.resource.value(u"clustering"_s).toObject().value(u"fields"_s).toArray().at(0).toString();
         if (!table.schema.field(partition) || !table.schema.field(first) || first == partition)
             return {};
-        return "CREATE INDEX IF NOT EXISTS " + table.sqliteName() + "_clustering_partition ON " + table.sqliteName() + '(' + quoted(first) + ", " +
-               quoted(partition) + ");";
+        return "CREATE INDEX IF NOT EXISTS " + table.sqliteName() + "_clustering_partition ON " + table.sqliteName() + '(' + quotedIdentifier(first) + ", " +
+               quotedIdentifier(partition) + ");";
     }
 
     Result<QJsonObject> BigQueryService::insertTable(const QString &project, const QString &dataset, const QJsonObject &body)
@@ -546,7 +541,7 @@ namespace Aq::LocalCloud
                     continue;
                 if (field.isRequired())
                     return ApiError::invalidArgument(u"Field %1 is REQUIRED; a field added to an existing table must be NULLABLE or REPEATED."_s.arg(field.name));
-                alter += "ALTER TABLE " + t->sqliteName() + " ADD COLUMN " + quoted(field.name) + ' ' + sqliteType(field) + ';';
+                alter += "ALTER TABLE " + t->sqliteName() + " ADD COLUMN " + quotedIdentifier(field.name) + ' ' + sqliteType(field) + ';';
             }
             newSchema = schema.value();
             resource.insert(u"schema"_s, newSchema.toJson());
@@ -722,10 +717,8 @@ namespace Aq::LocalCloud
             qCWarning(lcBigQuery) << "moving the insertId log to its B-trees failed; it is tried again after the next insert:" << s.error().message;
         for (const QString &tableKey : std::as_const(storedInto)) {
             Table &table = m_tables[tableKey];
-            if (!table.batchedIndexes.isEmpty() && table.rowCount - table.indexedThrough >= m_options.indexBatchRows) {
-                if (Status s = indexNewRows(table); !s)
-                    qCWarning(lcBigQuery) << "indexing the key column of" << table.sqliteName() << "failed; its look-ups scan the newest rows until it works:" << s.error().message;
-            }
+            if (!table.batchedIndexes.isEmpty() && table.rowCount - table.indexedThrough >= m_options.indexBatchRows)
+                indexNewRowsOrWarn(table);
         }
         if (!storedInto.isEmpty())
             m_indexTimer->start();
@@ -743,10 +736,14 @@ namespace Aq::LocalCloud
 
     void BigQueryService::indexAllNewRows()
     {
-        for (Table &table : m_tables) {
-            if (Status s = indexNewRows(table); !s)
-                qCWarning(lcBigQuery) << "indexing the key column of" << table.sqliteName() << "failed; its look-ups scan the newest rows until it works:" << s.error().message;
-        }
+        for (Table &table : m_tables)
+            indexNewRowsOrWarn(table);
+    }
+
+    void BigQueryService::indexNewRowsOrWarn(Table &table)
+    {
+        if (Status s = indexNewRows(table); !s)
+            qCWarning(lcBigQuery) << "indexing the key column of" << table.sqliteName() << "failed; its look-ups scan the newest rows until it works:" << s.error().message;
     }
 
     void BigQueryService::listTableData(const QString &project, const QString &dataset, const QString &tableName, const LocalRequest &request, LocalResponder respond)
@@ -774,7 +771,7 @@ namespace Aq::LocalCloud
                       [&](const TableField &a, const TableField &b) { return table->schema.indexOf(a.name) < table->schema.indexOf(b.name); });
         }
         for (const TableField &field : page.schema.fields)
-            columns += quoted(field.name) + ", ";
+            columns += quotedIdentifier(field.name) + ", ";
         const QString token = request.queryValue(u"pageToken"_s);
         qint64 afterSeq = 0;
         if (!token.isEmpty()) {

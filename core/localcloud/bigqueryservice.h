@@ -144,6 +144,8 @@ namespace Aq::LocalCloud
         void storePendingInserts();
         // Adds the table's rows stored since the last time to its batched key indexes.
         Status indexNewRows(Table &table);
+        // The same, where a failure only waits for the next try: look-ups scan the rows not yet indexed.
+        void indexNewRowsOrWarn(Table &table);
         void indexAllNewRows();
 
         SqliteDatabase &m_db;

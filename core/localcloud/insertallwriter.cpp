@@ -23,11 +23,6 @@ namespace Aq::LocalCloud
         constexpr qsizetype LOG_FLUSH_IDS = 65536;
         constexpr qsizetype MAX_BOUND_VALUES = 30000;   // under SQLite's 32,766 placeholders per statement
 
-        QByteArray quoted(const QString &identifier)
-        {
-            return '"' + identifier.toUtf8().replace('"', "\"\"") + '"';
-        }
-
         QByteArray idsTable(int generation)
         {
             return "bq_insert_ids_" + QByteArray::number(generation);
@@ -357,7 +352,7 @@ namespace Aq::LocalCloud
         const qsizetype columns = schema.fields.size();
         QByteArray head = "INSERT INTO " + sqliteTable + '(';
         for (qsizetype c = 0; c < columns; ++c)
-            head += (c ? ", " : "") + quoted(schema.fields[c].name);
+            head += (c ? ", " : "") + quotedIdentifier(schema.fields[c].name);
         head += ')';
         const qsizetype piece = qMax<qsizetype>(1, qMin<qsizetype>(ROWS_PER_INSERT, MAX_BOUND_VALUES / qMax<qsizetype>(1, columns)));
         return inPieces(rows, piece, head, columns, [&](SqliteStatement &statement, const qsizetype *rowsOfPiece, qsizetype n) {

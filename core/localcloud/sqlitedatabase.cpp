@@ -9,6 +9,11 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace Aq::LocalCloud
 {
+    QByteArray quotedIdentifier(const QString &name)
+    {
+        return '"' + name.toUtf8().replace('"', "\"\"") + '"';
+    }
+
     namespace
     {
         constexpr size_t MAX_CACHED_STATEMENTS = 128;

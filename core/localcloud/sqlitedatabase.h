@@ -15,6 +15,9 @@ namespace Aq::LocalCloud
 {
     class SqliteStatement;
 
+    // A table or column name for SQL text: in double quotes, inner quotes doubled.
+    QByteArray quotedIdentifier(const QString &name);
+
     // A thin RAII owner of one sqlite3 connection. Not thread-safe: one per thread.
     class SqliteDatabase
     {
