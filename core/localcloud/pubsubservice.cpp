@@ -1109,13 +1109,16 @@ namespace Aq::LocalCloud
     Result<qint64> PubSubService::firstMessageIdAtOrAfter(qint64 micros)
     {
         // Message ids grow with publish time (one writer), so a binary search over ids finds a time.
-        Result<SqliteStatement *> bounds = m_db.prepare("SELECT IFNULL(MIN(id), 1), IFNULL(MAX(id), 0) FROM ps_messages");
-        if (!bounds)
-            return bounds.error();
-        (*bounds)->step();
-        qint64 lo = (*bounds)->int64(0);
-        qint64 hi = (*bounds)->int64(1) + 1;
-        (*bounds)->reset();
+        // Two statements: SQLite reads MIN or MAX of the rowid from the B-tree's edge only when it is the query's one
+        // aggregate; both in one SELECT scan the whole backlog.
+        Result<qint64> oldest = m_db.integer("SELECT IFNULL(MIN(id), 1) FROM ps_messages", {}, u"garbage collection"_s);
+        if (!oldest)
+            return oldest.error();
+        Result<qint64> newest = m_db.integer("SELECT IFNULL(MAX(id), 0) FROM ps_messages", {}, u"garbage collection"_s);
+        if (!newest)
+            return newest.error();
+        qint64 lo = *oldest;
+        qint64 hi = *newest + 1;
         Result<SqliteStatement *> probe = m_db.prepare("SELECT publish_time FROM ps_messages WHERE id>=?1 ORDER BY id LIMIT 1");
         if (!probe)
             return probe.error();
