@@ -2,6 +2,10 @@
 
 #include <QJsonArray>
 
+#include <sqlite3.h>
+
+#include "core/localcloud/sql/keyhash.h"
+
 using Aq::BigQuery::FieldType;
 using Aq::BigQuery::TableField;
 using Aq::BigQuery::TableSchema;
@@ -11,11 +15,20 @@ namespace Aq::LocalCloud::BatchedIndex
 {
     namespace
     {
-        // The SQLite index a clustering column had before it was indexed in batches; its name is the key
-        // table's without "_keys".
-        QByteArray replacedIndex(const SqlBatchedIndex &index)
+        const QString KEY_TABLE_SUFFIX = u"_key_hashes"_s;
+
+        // The SQLite index a clustering column had before it was indexed in batches: the key table's name without
+        // its suffix. The key table of values that store version 4 had: that name with "_keys".
+        QString replacedIndex(const SqlBatchedIndex &index)
         {
-            return index.keysTable.chopped(5).toUtf8();
+            return index.keysTable.chopped(KEY_TABLE_SUFFIX.size());
+        }
+
+        void keyHashOf(sqlite3_context *context, int, sqlite3_value **arguments)
+        {
+            const char *bytes = sqlite3_value_type(arguments[0]) == SQLITE_BLOB ? static_cast<const char *>(sqlite3_value_blob(arguments[0]))
+                                                                                : reinterpret_cast<const char *>(sqlite3_value_text(arguments[0]));
+            sqlite3_result_int64(context, sqlite3_int64(keyHash(QByteArrayView(bytes, sqlite3_value_bytes(arguments[0])))));
         }
     }
 
@@ -31,7 +44,7 @@ namespace Aq::LocalCloud::BatchedIndex
         for (qsizetype i = 1; i < clustering.size(); ++i) {
             const TableField *field = schema.field(clustering[i].toString());
             if (field && isBatched(*field))
-                indexes.append({field->name, QString::fromLatin1(sqliteName + "_clustering_" + QByteArray::number(i) + "_keys")});
+                indexes.append({field->name, QString::fromLatin1(sqliteName + "_clustering_" + QByteArray::number(i)) + KEY_TABLE_SUFFIX});
         }
         return indexes;
     }
@@ -42,8 +55,9 @@ namespace Aq::LocalCloud::BatchedIndex
         for (const SqlBatchedIndex &index : indexes) {
             // No declared type: values keep the table column's storage class (TEXT or BLOB), so they compare as
             // the column's do.
-            sql += "CREATE TABLE IF NOT EXISTS " + quotedIdentifier(index.keysTable) + "(value NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(value, seq)) WITHOUT ROWID;"
-                   "DROP INDEX IF EXISTS " + quotedIdentifier(QString::fromLatin1(replacedIndex(index))) + ';';
+            sql += "CREATE TABLE IF NOT EXISTS " + quotedIdentifier(index.keysTable) + "(hash INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(hash, seq)) WITHOUT ROWID;"
+                   "DROP INDEX IF EXISTS " + quotedIdentifier(replacedIndex(index)) + ";"
+                   "DROP TABLE IF EXISTS " + quotedIdentifier(replacedIndex(index) + u"_keys"_s) + ';';
         }
         return sql;
     }
@@ -61,6 +75,14 @@ namespace Aq::LocalCloud::BatchedIndex
         return db.integer("SELECT indexed_through FROM bq_batched_indexes WHERE table_id=?1", {tableId}, u"read how far a table is indexed"_s);
     }
 
+    Status registerKeyHash(SqliteDatabase &db)
+    {
+        if (sqlite3_create_function_v2(db.handle(), "aq_key_hash", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr, keyHashOf, nullptr,
+                                       nullptr, nullptr) != SQLITE_OK)
+            return db.error(u"register aq_key_hash"_s);
+        return Ok {};
+    }
+
     Status indexRows(SqliteDatabase &db, qint64 tableId, const QByteArray &sqliteName, const QList<SqlBatchedIndex> &indexes, qint64 from, qint64 through)
     {
         SqliteTransaction transaction(db);
@@ -70,7 +92,7 @@ namespace Aq::LocalCloud::BatchedIndex
             // before key tables) sorted: the B-tree is then built by appending, each page written once and full.
             // NULL is never equal to anything.
             const QByteArray column = quotedIdentifier(index.column);
-            const QByteArray sql = "INSERT OR IGNORE INTO " + quotedIdentifier(index.keysTable) + "(value, seq) SELECT " + column + ", \"_aq_seq\" FROM " + sqliteName +
+            const QByteArray sql = "INSERT OR IGNORE INTO " + quotedIdentifier(index.keysTable) + "(hash, seq) SELECT aq_key_hash(" + column + "), \"_aq_seq\" FROM " + sqliteName +
                                    " WHERE \"_aq_seq\" > ?1 AND \"_aq_seq\" <= ?2 AND " + column + " IS NOT NULL" + (from == 0 ? " ORDER BY 1, 2" : "");
             if (Status s = db.execute(sql, {from, through}, u"index a table's key column"_s); !s)
                 return s;

@@ -164,6 +164,8 @@ namespace Aq::LocalCloud
     {
         m_datasets.clear();
         m_tables.clear();
+        if (Status s = BatchedIndex::registerKeyHash(m_db); !s)
+            return s;
         Result<SqliteStatement *> datasets = m_db.prepare("SELECT project, dataset, resource FROM bq_datasets");
         if (!datasets)
             return datasets.error();

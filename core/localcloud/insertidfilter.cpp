@@ -1,24 +1,11 @@
 #include "core/localcloud/insertidfilter.h"
 
 #include <algorithm>
-#include <cstring>
+
+#include "core/localcloud/sql/keyhash.h"
 
 namespace Aq::LocalCloud
 {
-    namespace
-    {
-        quint64 mix(quint64 x)
-        {
-            // the finalizer of SplitMix64 / MurmurHash3: every input bit reaches every output bit
-            x ^= x >> 30;
-            x *= 0xbf58476d1ce4e5b9ULL;
-            x ^= x >> 27;
-            x *= 0x94d049bb133111ebULL;
-            x ^= x >> 31;
-            return x;
-        }
-    }
-
     InsertIdFilter::InsertIdFilter(int log2Bits)
         : m_words(size_t(1) << (log2Bits - 6), 0)
         , m_blockMask((quint64(1) << (log2Bits - 9)) - 1)
@@ -27,21 +14,7 @@ namespace Aq::LocalCloud
 
     quint64 InsertIdFilter::hash(qint64 tableId, QByteArrayView insertId)
     {
-        // eight bytes at a time; the length and the table make different pairs of the same bytes differ
-        quint64 h = mix(quint64(tableId) ^ (quint64(insertId.size()) << 48) ^ 0x9e3779b97f4a7c15ULL);
-        const char *p = insertId.data();
-        qsizetype n = insertId.size();
-        for (; n >= 8; p += 8, n -= 8) {
-            quint64 word;
-            std::memcpy(&word, p, 8);
-            h = mix(h ^ word);
-        }
-        if (n > 0) {
-            quint64 word = 0;
-            std::memcpy(&word, p, size_t(n));
-            h = mix(h ^ word ^ 0xff51afd7ed558ccdULL);
-        }
-        return h;
+        return keyHash(insertId, quint64(tableId));
     }
 
     size_t InsertIdFilter::block(quint64 hash) const

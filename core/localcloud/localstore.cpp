@@ -87,7 +87,13 @@ namespace Aq::LocalCloud
                 table_id INTEGER PRIMARY KEY,
                 indexed_through INTEGER NOT NULL);
             )",
+            // 4 -> 5: key tables hold hashes of the values, not the values (see batchedindex.h). BigQueryService::load
+            // makes the new ones, drops the old and fills the new from every row.
+            R"(
+            DELETE FROM bq_batched_indexes;
+            )",
         };
+        static_assert(std::size(MIGRATIONS) == LocalStore::SCHEMA_VERSION, "a migration was added: raise SCHEMA_VERSION with it");
     }
 
     QString LocalStore::databasePath(const QString &dataDir)

@@ -18,7 +18,7 @@ namespace Aq::LocalCloud
     class LocalStore
     {
     public:
-        static constexpr int SCHEMA_VERSION = 4;
+        static constexpr int SCHEMA_VERSION = 5;
         static QString databasePath(const QString &dataDir);
 
         static Status open(SqliteDatabase &db, const QString &dataDir, Durability durability);

@@ -1,3 +1,5 @@
+#include <functional>
+
 #include <QTest>
 
 #include "core/bigquery/numeric.h"
@@ -155,10 +157,10 @@ private slots:
             Aq::LocalCloud::SqliteDatabase db;
             if (!db.open(client->dataDir() + u"/localcloud.sqlite"_s, Aq::LocalCloud::SqliteDatabase::OpenMode::ReadOnly).hasValue())
                 return u"cannot open"_s;
-            const auto count = db.integer("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'bq_t%_clustering_1_keys'", {}, u"find"_s);
+            const auto count = db.integer("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'bq_t%_clustering_1_key_hashes'", {}, u"find"_s);
             if (!count || *count != 1)
                 return u"no key table"_s;
-            auto name = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'bq_t%_clustering_1_keys'");
+            auto name = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'bq_t%_clustering_1_key_hashes'");
             (*name)->step();
             const QByteArray table = (*name)->textUtf8(0);
             (*name)->reset();
@@ -180,20 +182,31 @@ private slots:
         QCOMPARE(keyTable(), u"170 values, through 170"_s);
         QCOMPARE(find(u"e150"_s), u"e150"_s);
 
+        // SQL run on the stopped store, given the SQLite name of the events table; then the store opens again
+        const auto editStoppedStore = [&](const std::function<QByteArray(const QByteArray &table)> &sql) {
+            client->close();
+            {
+                Aq::LocalCloud::SqliteDatabase db;
+                if (!db.open(client->dataDir() + u"/localcloud.sqlite"_s, Aq::LocalCloud::SqliteDatabase::OpenMode::ReadWrite).hasValue())
+                    return false;
+                auto name = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'bq_t%_clustering_1_key_hashes'");
+                if (!(*name)->step())
+                    return false;
+                const QByteArray keys = (*name)->textUtf8(0);
+                (*name)->reset();
+                if (!db.exec(sql(keys.left(keys.indexOf("_clustering")))).hasValue())
+                    return false;
+            }
+            client->reopen();
+            return true;
+        };
+
         // a table made before key tables existed had a SQLite index on the column: opening the store drops it
         // and fills the key table from all the rows
-        client->close();
-        {
-            Aq::LocalCloud::SqliteDatabase db;
-            QVERIFY(db.open(client->dataDir() + u"/localcloud.sqlite"_s, Aq::LocalCloud::SqliteDatabase::OpenMode::ReadWrite).hasValue());
-            auto name = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'bq_t%_clustering_1_keys'");
-            QVERIFY((*name)->step());
-            const QByteArray keys = (*name)->textUtf8(0);
-            (*name)->reset();
-            const QByteArray table = keys.left(keys.indexOf("_clustering"));
-            QVERIFY(db.exec("DROP TABLE " + keys + "; DELETE FROM bq_batched_indexes; CREATE INDEX " + table + "_clustering_1 ON " + table + "(event_id);").hasValue());
-        }
-        client->reopen();
+        QVERIFY(editStoppedStore([](const QByteArray &table) -> QByteArray {
+            return "DROP TABLE " + table + "_clustering_1_key_hashes; DELETE FROM bq_batched_indexes; CREATE INDEX " + table + "_clustering_1 ON " + table +
+                   "(event_id);";
+        }));
         QCOMPARE(keyTable(), u"170 values, through 170"_s);
         {
             Aq::LocalCloud::SqliteDatabase db;
@@ -201,6 +214,23 @@ private slots:
             QCOMPARE(*db.integer("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name LIKE 'bq_t%_clustering_1'", {}, u"count"_s), 0);
         }
         QCOMPARE(find(u"e7"_s), u"e7"_s);
+
+        // a store of version 4 had key tables of values: opening it drops them and fills key tables of hashes
+        QVERIFY(editStoppedStore([](const QByteArray &table) -> QByteArray {
+            const QByteArray values = table + "_clustering_1_keys";
+            return "DROP TABLE " + table + "_clustering_1_key_hashes; CREATE TABLE " + values +
+                   "(value NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(value, seq)) WITHOUT ROWID; INSERT INTO " + values + " SELECT event_id, _aq_seq FROM " +
+                   table + "; PRAGMA user_version=4;";
+        }));
+        QCOMPARE(keyTable(), u"170 values, through 170"_s);
+        {
+            Aq::LocalCloud::SqliteDatabase db;
+            QVERIFY(db.open(client->dataDir() + u"/localcloud.sqlite"_s, Aq::LocalCloud::SqliteDatabase::OpenMode::ReadOnly).hasValue());
+            QCOMPARE(*db.integer("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'bq_t%_clustering_1_keys'", {}, u"count"_s), 0);
+        }
+        QCOMPARE(find(u"e42"_s), u"e42"_s);
+        QCOMPARE(find(u"e169"_s), u"e169"_s);
+        QVERIFY(!find(u"e170"_s).startsWith(u'e'));
 
         // once inserts pause, what waits is indexed without a full batch
         options.indexIdleMs = 50;

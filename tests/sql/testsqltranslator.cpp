@@ -12,6 +12,7 @@
 #include <QTimeZone>
 
 #include "core/common/timeutil.h"
+#include "core/localcloud/sql/keyhash.h"
 #include "core/localcloud/sql/sqltranslator.h"
 #include "core/pipeline/rowconverter.h"
 
@@ -330,8 +331,17 @@ void TestSqlTranslator::initTestCase()
         sqlite3_reset(insert);
     }
     sqlite3_finalize(insert);
-    exec("CREATE TABLE bq_events_keys(value NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(value, seq)) WITHOUT ROWID;"
-         "INSERT INTO bq_events_keys SELECT event_id, _aq_seq FROM bq_events WHERE _aq_seq <= 4");
+    // The key table as BatchedIndex fills it for rows 1 to 4 (e1..e4), and one entry as a collision would make it:
+    // e9's hash naming e2's row, which a look-up of e9 must read and leave out.
+    exec("CREATE TABLE bq_events_key_hashes(hash INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(hash, seq)) WITHOUT ROWID");
+    QCOMPARE(sqlite3_prepare_v2(m_db, "INSERT INTO bq_events_key_hashes(hash, seq) VALUES(?1, ?2)", -1, &insert, nullptr), SQLITE_OK);
+    for (const auto &[key, seq] : std::initializer_list<std::pair<QByteArray, int>> {{"e1", 1}, {"e2", 2}, {"e3", 3}, {"e4", 4}, {"e9", 2}}) {
+        sqlite3_bind_int64(insert, 1, sqlite3_int64(keyHash(key)));
+        sqlite3_bind_int(insert, 2, seq);
+        QCOMPARE(sqlite3_step(insert), SQLITE_DONE);
+        sqlite3_reset(insert);
+    }
+    sqlite3_finalize(insert);
 
     m_catalog = [](const QString &project, const QString &dataset, const QString &table) -> std::optional<SqlTable> {
         if (project != u"proj-1"_s || dataset != u"ds"_s)
@@ -341,9 +351,9 @@ void TestSqlTranslator::initTestCase()
         if (table == u"events_snap"_s)
             return SqlTable {u"bq_events"_s, eventsSchema(), 5};
         if (table == u"events_keyed"_s)   // e1..e4 are in the key table; e5..e7 came later
-            return SqlTable {u"bq_events"_s, eventsSchema(), std::nullopt, {{u"event_id"_s, u"bq_events_keys"_s}}, 4};
+            return SqlTable {u"bq_events"_s, eventsSchema(), std::nullopt, {{u"event_id"_s, u"bq_events_key_hashes"_s}}, 4};
         if (table == u"events_keyed_snap"_s)
-            return SqlTable {u"bq_events"_s, eventsSchema(), 5, {{u"event_id"_s, u"bq_events_keys"_s}}, 4};
+            return SqlTable {u"bq_events"_s, eventsSchema(), 5, {{u"event_id"_s, u"bq_events_key_hashes"_s}}, 4};
         if (table == u"timestamps"_s)
             return SqlTable {u"bq_ts"_s, timestampsSchema(), std::nullopt};
         return std::nullopt;
@@ -905,6 +915,10 @@ void TestSqlTranslator::testOrderByTimestampUsesIndex()
 
 void TestSqlTranslator::testKeyLookUpReadsTheBatchedIndexAndTheNewestRows()
 {
+    // Key tables store these hashes: a change to keyHash() needs a store migration that fills them again.
+    QCOMPARE(keyHash("e1"), 0x4d3017625fef5a3dULL);
+    QCOMPARE(keyHash("2f1c6a0e-3b7d-4c59-9e8a-1d2b3c4d5e6f"), 0x8f9daddcbeda82beULL);
+    QCOMPARE(keyHash(""), 0xe220a8397b1dcdafULL);
     const auto lookUp = [&](const QString &query, const QString &id) {
         QueryParameter parameter;
         parameter.name = u"id"_s;
@@ -917,11 +931,11 @@ void TestSqlTranslator::testKeyLookUpReadsTheBatchedIndexAndTheNewestRows()
              {u"e2"_s, u"e2|view"_s}, {u"e6"_s, u"e6|view"_s}, {u"e9"_s, QString()}}) {
         const Result<TranslatedQuery> translated = lookUp(byKey.arg(u"events_keyed"_s), id);
         QVERIFY(translated);
-        QVERIFY2(translated->sql.contains("bq_events_keys"), translated->sql.constData());
+        QVERIFY2(translated->sql.contains("bq_events_key_hashes"), translated->sql.constData());
         QCOMPARE(execute(*translated), expected);
         // the key table for the rows it holds, a rowid range for the rest: no scan of the table or of an index
         const QString plan = planOf(translated->sql, translated->bindings);
-        QVERIFY2(plan.contains(u"SEARCH bq_events_keys USING PRIMARY KEY (value=?)"_s), qPrintable(plan));
+        QVERIFY2(plan.contains(u"SEARCH bq_events_key_hashes USING PRIMARY KEY (hash=?)"_s), qPrintable(plan));
         QVERIFY2(plan.contains(u"SEARCH bq_events USING INTEGER PRIMARY KEY (rowid=?)"_s), qPrintable(plan));
         QVERIFY2(plan.contains(u"SEARCH bq_events USING INTEGER PRIMARY KEY (rowid>?)"_s), qPrintable(plan));
         QVERIFY2(!plan.contains(u"SCAN bq_events"_s), qPrintable(plan));
@@ -931,15 +945,15 @@ void TestSqlTranslator::testKeyLookUpReadsTheBatchedIndexAndTheNewestRows()
     QCOMPARE(execute(*lookUp(byKey.arg(u"events_keyed_snap"_s), u"e5"_s)), u"e5|click"_s);
     // beside other conditions, the key value on either side
     const Result<TranslatedQuery> both = lookUp(u"SELECT event_id FROM ds.events_keyed WHERE event_type = 'click' AND @id = event_id"_s, u"e3"_s);
-    QVERIFY(both && both->sql.contains("bq_events_keys"));
+    QVERIFY(both && both->sql.contains("bq_events_key_hashes"));
     QCOMPARE(execute(*both), u"e3"_s);
     QCOMPARE(execute(*lookUp(u"SELECT event_id FROM ds.events_keyed WHERE event_type = 'view' AND event_id = @id"_s, u"e3"_s)), QString());
     // lists of keys too (what `aqueduct verify` asks), NULLs in them matching nothing
     const Result<TranslatedQuery> list = lookUp(u"SELECT event_id FROM ds.events_keyed WHERE event_id IN ('e1', @id, NULL, 'e9') ORDER BY event_id"_s, u"e6"_s);
-    QVERIFY(list && list->sql.contains("bq_events_keys"));
+    QVERIFY(list && list->sql.contains("bq_events_key_hashes"));
     QCOMPARE(execute(*list), u"e1;e6"_s);
     const QString listPlan = planOf(list->sql, list->bindings);
-    QVERIFY2(listPlan.contains(u"SEARCH bq_events_keys USING PRIMARY KEY (value=?)"_s), qPrintable(listPlan));
+    QVERIFY2(listPlan.contains(u"SEARCH bq_events_key_hashes USING PRIMARY KEY (hash=?)"_s), qPrintable(listPlan));
     QVERIFY2(!listPlan.contains(u"SCAN bq_events"_s), qPrintable(listPlan));
     // a list that could not be bound twice is left to the scan rather than refused
     QStringList many;
@@ -947,10 +961,10 @@ void TestSqlTranslator::testKeyLookUpReadsTheBatchedIndexAndTheNewestRows()
         many.append(u"'k%1'"_s.arg(i));
     const Result<TranslatedQuery> longList = translate(u"SELECT event_id FROM ds.events_keyed WHERE event_id IN (%1, 'e2')"_s.arg(many.join(u", "_s)));
     QVERIFY2(longList, longList ? "" : qPrintable(longList.error().message));
-    QVERIFY(!longList->sql.contains("bq_events_keys"));
+    QVERIFY(!longList->sql.contains("bq_events_key_hashes"));
     QCOMPARE(execute(*longList), u"e2"_s);
     const Result<TranslatedQuery> nulls = lookUp(u"SELECT event_id FROM ds.events_keyed WHERE event_id = NULL"_s, u"e6"_s);
-    QVERIFY(nulls && nulls->sql.contains("bq_events_keys"));
+    QVERIFY(nulls && nulls->sql.contains("bq_events_key_hashes"));
     QCOMPARE(execute(*nulls), QString());
     // not when the equality is not a condition every row must meet: the key table cannot narrow those
     for (const QString &query : {u"SELECT event_id FROM ds.events_keyed WHERE event_id = @id OR event_type = 'view'"_s,
@@ -961,7 +975,7 @@ void TestSqlTranslator::testKeyLookUpReadsTheBatchedIndexAndTheNewestRows()
                                  u"SELECT event_id FROM ds.events_keyed WHERE user_id = @id"_s}) {
         const Result<TranslatedQuery> translated = lookUp(query, u"e2"_s);
         QVERIFY2(translated, qPrintable(query));
-        QVERIFY2(!translated->sql.contains("bq_events_keys"), qPrintable(query));
+        QVERIFY2(!translated->sql.contains("bq_events_key_hashes"), qPrintable(query));
     }
     QCOMPARE(execute(*lookUp(u"SELECT COUNT(*) FROM ds.events_keyed WHERE event_id = @id OR event_type = 'view'"_s, u"e1"_s)), u"3"_s);
 }

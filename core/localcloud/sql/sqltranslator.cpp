@@ -11,6 +11,7 @@
 
 #include "core/bigquery/numeric.h"
 #include "core/common/timeutil.h"
+#include "core/localcloud/sql/keyhash.h"
 #include "core/localcloud/sql/sqlast.h"
 #include "core/localcloud/sql/sqllexer.h"
 #include "core/localcloud/sql/sqlparser.h"
@@ -2182,7 +2183,8 @@ namespace Aq::LocalCloud
 
             // `column = constant` or `column IN (constants)` at the top of WHERE, on a column indexed in sorted batches:
             // the rows are those its key table names, and those stored since it was last filled (a rowid range at the
-            // end of the table). The condition itself stays in WHERE, so this only narrows what SQLite reads.
+            // end of the table). The condition itself stays in WHERE, so this only narrows what SQLite reads: a row whose
+            // value only shares a hash with the one asked is read, and left out there.
             std::optional<QString> batchedIndexLookup(const Expr *where)
             {
                 if (!where || m_table->batchedIndexes.isEmpty())
@@ -2216,21 +2218,35 @@ namespace Aq::LocalCloud
                     const QString &name = m_table->schema.fields[column->resolved.column].name;
                     const auto index = std::find_if(m_table->batchedIndexes.cbegin(), m_table->batchedIndexes.cend(),
                                                     [&](const SqlBatchedIndex &i) { return i.column == name; });
-                    // The values are bound again for the key table: a list too long for that is left to the scan.
-                    if (index == m_table->batchedIndexes.cend() || m_result.bindings.size() + qsizetype(values.size()) + 1 > MAX_BINDINGS)
+                    // The values are bound again, and their hashes: a list too long for that is left to the scan.
+                    if (index == m_table->batchedIndexes.cend() || m_result.bindings.size() + 2 * qsizetype(values.size()) + 1 > MAX_BINDINGS)
                         continue;
-                    // NULL equals nothing: the rows it would match are none
-                    QStringList placeholders;
+                    // The key table holds hashes (see keyhash.h) of text or bytes; a value of another type is not
+                    // narrowed. NULL equals nothing: the rows it would match are none.
+                    std::vector<const SqlValue *> keys;
                     for (const Expr *value : values) {
                         if (!value->resolved.constantIsNull && value->resolved.constant)
-                            placeholders.append(bind(*value->resolved.constant));
+                            keys.push_back(&*value->resolved.constant);
                     }
-                    if (placeholders.isEmpty())
+                    if (!std::all_of(keys.cbegin(), keys.cend(), [](const SqlValue *key) {
+                            return std::holds_alternative<QString>(*key) || std::holds_alternative<QByteArray>(*key);
+                        }))
+                        continue;
+                    QStringList placeholders;
+                    QStringList hashes;
+                    for (const SqlValue *key : keys) {
+                        placeholders.append(bind(*key));
+                        const QByteArray bytes = std::holds_alternative<QString>(*key) ? std::get<QString>(*key).toUtf8() : std::get<QByteArray>(*key);
+                        hashes.append(bind(SqlValue {qint64(keyHash(bytes))}));
+                    }
+                    if (keys.empty()) {
                         placeholders.append(u"NULL"_s);
-                    const QString list = placeholders.join(u", "_s);
+                        hashes.append(u"NULL"_s);
+                    }
                     const QString indexed = bind(SqlValue {m_table->indexedThrough});
-                    return u"%1 IN (SELECT seq FROM %2 WHERE value IN (%3) UNION ALL SELECT %1 FROM %4 WHERE %1 > %5 AND %6 IN (%3))"_s.arg(
-                        SEQ_COLUMN, quoteIdentifier(index->keysTable), list, quoteIdentifier(m_table->sqliteName), indexed, quoteIdentifier(name));
+                    return u"%1 IN (SELECT seq FROM %2 WHERE hash IN (%3) UNION ALL SELECT %1 FROM %4 WHERE %1 > %5 AND %6 IN (%7))"_s.arg(
+                        SEQ_COLUMN, quoteIdentifier(index->keysTable), hashes.join(u", "_s), quoteIdentifier(m_table->sqliteName), indexed,
+                        quoteIdentifier(name), placeholders.join(u", "_s));
                 }
                 return std::nullopt;
             }

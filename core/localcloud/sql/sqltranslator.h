@@ -30,8 +30,8 @@ namespace Aq::LocalCloud
 
     using SqlValue = std::variant<std::monostate, qint64, double, QString, QByteArray>;
 
-    // A column indexed in batches rather than by a SQLite index (see batchedindex.h): `keysTable(value, seq)`
-    // holds its values for the rows up to SqlTable::indexedThrough; later rows are not in it.
+    // A column indexed in batches rather than by a SQLite index (see batchedindex.h): `keysTable(hash, seq)`
+    // holds the keyHash() of its values for the rows up to SqlTable::indexedThrough; later rows are not in it.
     struct SqlBatchedIndex
     {
         QString column;
