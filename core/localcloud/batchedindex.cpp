@@ -53,8 +53,8 @@ namespace Aq::LocalCloud::BatchedIndex
     {
         QByteArray sql;
         for (const SqlBatchedIndex &index : indexes) {
-            // No declared type: values keep the table column's storage class (TEXT or BLOB), so they compare as
-            // the column's do.
+            // The version-4 key table of values, if any, goes: the migration to version 5 set indexed_through
+            // back to 0, so the new one is filled from every row.
             sql += "CREATE TABLE IF NOT EXISTS " + quotedIdentifier(index.keysTable) + "(hash INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(hash, seq)) WITHOUT ROWID;"
                    "DROP INDEX IF EXISTS " + quotedIdentifier(replacedIndex(index)) + ";"
                    "DROP TABLE IF EXISTS " + quotedIdentifier(replacedIndex(index) + u"_keys"_s) + ';';
