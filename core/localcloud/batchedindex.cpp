@@ -2,10 +2,6 @@
 
 #include <QJsonArray>
 
-#include <sqlite3.h>
-
-#include "core/localcloud/sql/keyhash.h"
-
 using Aq::BigQuery::FieldType;
 using Aq::BigQuery::TableField;
 using Aq::BigQuery::TableSchema;
@@ -22,13 +18,6 @@ namespace Aq::LocalCloud::BatchedIndex
         QString replacedIndex(const SqlBatchedIndex &index)
         {
             return index.keysTable.chopped(KEY_TABLE_SUFFIX.size());
-        }
-
-        void keyHashOf(sqlite3_context *context, int, sqlite3_value **arguments)
-        {
-            const char *bytes = sqlite3_value_type(arguments[0]) == SQLITE_BLOB ? static_cast<const char *>(sqlite3_value_blob(arguments[0]))
-                                                                                : reinterpret_cast<const char *>(sqlite3_value_text(arguments[0]));
-            sqlite3_result_int64(context, sqlite3_int64(keyHash(QByteArrayView(bytes, sqlite3_value_bytes(arguments[0])))));
         }
     }
 
@@ -73,14 +62,6 @@ namespace Aq::LocalCloud::BatchedIndex
     Result<qint64> indexedThrough(SqliteDatabase &db, qint64 tableId)
     {
         return db.integer("SELECT indexed_through FROM bq_batched_indexes WHERE table_id=?1", {tableId}, u"read how far a table is indexed"_s);
-    }
-
-    Status registerKeyHash(SqliteDatabase &db)
-    {
-        if (sqlite3_create_function_v2(db.handle(), "aq_key_hash", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr, keyHashOf, nullptr,
-                                       nullptr, nullptr) != SQLITE_OK)
-            return db.error(u"register aq_key_hash"_s);
-        return Ok {};
     }
 
     Status indexRows(SqliteDatabase &db, qint64 tableId, const QByteArray &sqliteName, const QList<SqlBatchedIndex> &indexes, qint64 from, qint64 through)

@@ -34,9 +34,7 @@ namespace Aq::LocalCloud::BatchedIndex
     // How far the key tables of a table reach (0: no row yet).
     Result<qint64> indexedThrough(SqliteDatabase &db, qint64 tableId);
 
-    // The SQL function aq_key_hash(value) that indexRows() fills the key tables with, on the writer's connection.
-    Status registerKeyHash(SqliteDatabase &db);
-
-    // Adds rows (from, through] to the key tables and records `through`, in one transaction.
+    // Adds rows (from, through] to the key tables and records `through`, in one transaction. `db` is the writer's
+    // connection: it has the SQL function aq_key_hash (see LocalStore).
     Status indexRows(SqliteDatabase &db, qint64 tableId, const QByteArray &sqliteName, const QList<SqlBatchedIndex> &indexes, qint64 from, qint64 through);
 }

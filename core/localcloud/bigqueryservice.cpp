@@ -164,8 +164,6 @@ namespace Aq::LocalCloud
     {
         m_datasets.clear();
         m_tables.clear();
-        if (Status s = BatchedIndex::registerKeyHash(m_db); !s)
-            return s;
         Result<SqliteStatement *> datasets = m_db.prepare("SELECT project, dataset, resource FROM bq_datasets");
         if (!datasets)
             return datasets.error();
@@ -613,8 +611,8 @@ namespace Aq::LocalCloud
         const QByteArray id = QByteArray::number(t->id);
         SqliteTransaction transaction(m_db);
         const Status s = m_db.exec("DROP TABLE IF EXISTS " + t->sqliteName() + ";DELETE FROM bq_tables WHERE id=" + id
-                                   + ";DELETE FROM bq_insert_ids_0 WHERE table_id=" + id + ";DELETE FROM bq_insert_ids_1 WHERE table_id=" + id
-                                   + ";DELETE FROM bq_insert_id_log WHERE table_id=" + id + ";" + BatchedIndex::dropSql(t->id, t->batchedIndexes));
+                                   + ";DELETE FROM bq_insert_id_log_0 WHERE table_id=" + id + ";DELETE FROM bq_insert_id_log_1 WHERE table_id=" + id + ";"
+                                   + BatchedIndex::dropSql(t->id, t->batchedIndexes));
         if (!s)
             return s.error();
         if (Status c = transaction.commit(); !c)
@@ -715,8 +713,8 @@ namespace Aq::LocalCloud
             insert.respond(LocalResponse::raw(stored[i]->reply));
         }
         // After the replies, so that no insert waits for these.
-        if (Status s = m_writer.flushLogIfLong(); !s)
-            qCWarning(lcBigQuery) << "moving the insertId log to its B-trees failed; it is tried again after the next insert:" << s.error().message;
+        if (Status s = m_writer.hashLoggedIdsIfMany(); !s)
+            qCWarning(lcBigQuery) << "hashing the logged insertIds failed; it is tried again after the next insert:" << s.error().message;
         for (const QString &tableKey : std::as_const(storedInto)) {
             Table &table = m_tables[tableKey];
             if (!table.batchedIndexes.isEmpty() && table.rowCount - table.indexedThrough >= m_options.indexBatchRows)

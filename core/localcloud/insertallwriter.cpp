@@ -18,14 +18,24 @@ namespace Aq::LocalCloud
         // cursors) is then a small part of an insertAll.
         constexpr qsizetype ROWS_PER_INSERT = 64;
         constexpr qsizetype IDS_PER_INSERT = 128;
-        // The log moves to the B-trees once it holds this many ids: the larger the batch, the more of its ids
-        // share each B-tree page written; the in-memory set of logged ids stays a few MiB.
-        constexpr qsizetype LOG_FLUSH_IDS = 65536;
+        // Logged ids are hashed once this many wait: the larger the batch, the more of its hashes share each
+        // B-tree page written; the in-memory set of unhashed ids stays a few MiB.
+        constexpr qsizetype HASH_BATCH_IDS = 65536;
         constexpr qsizetype MAX_BOUND_VALUES = 30000;   // under SQLite's 32,766 placeholders per statement
 
-        QByteArray idsTable(int generation)
+        QByteArray logTable(int generation)
         {
-            return "bq_insert_ids_" + QByteArray::number(generation);
+            return "bq_insert_id_log_" + QByteArray::number(generation);
+        }
+
+        QByteArray hashesTable(int generation)
+        {
+            return "bq_insert_id_hashes_" + QByteArray::number(generation);
+        }
+
+        QByteArray hashedThroughKey(int generation)
+        {
+            return "dedup_log_hashed_through_" + QByteArray::number(generation);
         }
 
         QByteArrayView view(std::string_view text)
@@ -42,14 +52,20 @@ namespace Aq::LocalCloud
 
     Status InsertAllWriter::load()
     {
-        Result<SqliteStatement *> meta = m_db.prepare("SELECT key, value FROM aq_meta WHERE key IN ('dedup_generation', 'dedup_generation_start')");
+        Result<SqliteStatement *> meta = m_db.prepare("SELECT key, value FROM aq_meta WHERE key IN "
+                                                      "('dedup_generation', 'dedup_generation_start', '" + hashedThroughKey(0) + "', '" + hashedThroughKey(1) + "')");
         if (!meta)
             return meta.error();
+        m_hashedThrough[0] = m_hashedThrough[1] = 0;
         while ((*meta)->step()) {
-            if ((*meta)->text(0) == u"dedup_generation"_s)
-                m_generation = int((*meta)->text(1).toInt()) & 1;
+            const QByteArray key = (*meta)->textUtf8(0);
+            const qint64 value = (*meta)->text(1).toLongLong();
+            if (key == "dedup_generation")
+                m_generation = int(value) & 1;
+            else if (key == "dedup_generation_start")
+                m_generationStart = value;
             else
-                m_generationStart = (*meta)->text(1).toLongLong();
+                m_hashedThrough[key == hashedThroughKey(1) ? 1 : 0] = value;
         }
         // After a restart the filters know nothing of the stored ids: they are trusted again once their
         // generation starts afresh. A new store has no ids at all, so both are complete at once.
@@ -61,33 +77,45 @@ namespace Aq::LocalCloud
         m_loggedInTransaction.clear();
         if (freshStore)
             return rotate(true);
-        // What the log held when the last run stopped goes to the B-trees, so the in-memory set starts empty.
-        return flushLog();
+        // What the logs held unhashed when the last run stopped is hashed now, so the in-memory set starts empty.
+        return hashLoggedIds();
     }
 
-    Status InsertAllWriter::flushLog()
+    Status InsertAllWriter::hashLoggedIds()
     {
         SqliteTransaction transaction(m_db);
-        // OR IGNORE: an id is in the log only when it was in neither place; should it be in the B-tree after all,
-        // it is remembered either way. In log order: in one transaction each page is written once whatever the
-        // order, and sorting the ids first measured slower than the B-tree descents it spared.
-        const QByteArray sql = "INSERT OR IGNORE INTO " + idsTable(0) + "(table_id, insert_id) "
-                               "SELECT table_id, insert_id FROM bq_insert_id_log WHERE generation=0;"
-                               "INSERT OR IGNORE INTO " + idsTable(1) + "(table_id, insert_id) "
-                               "SELECT table_id, insert_id FROM bq_insert_id_log WHERE generation=1;"
-                               "DELETE FROM bq_insert_id_log;";
-        if (Status s = m_db.exec(sql); !s)
-            return s;
+        qint64 hashedThrough[2] = {m_hashedThrough[0], m_hashedThrough[1]};
+        for (int generation : {0, 1}) {
+            // In log order: in one transaction each page is written once whatever the order, and sorting first
+            // measured slower than the B-tree descents it spared. The seed is the table, as in InsertIdFilter::hash.
+            if (Status s = m_db.execute("INSERT INTO " + hashesTable(generation) + "(hash, seq) SELECT aq_key_hash(insert_id, table_id), seq FROM " +
+                                            logTable(generation) + " WHERE seq > ?1",
+                                        {hashedThrough[generation]}, u"remember insertIds"_s);
+                !s)
+                return s;
+            const Result<qint64> last = m_db.integer("SELECT MAX(seq) FROM " + logTable(generation), {}, u"remember insertIds"_s);
+            if (!last)
+                return last.error();
+            if (*last <= hashedThrough[generation])
+                continue;
+            hashedThrough[generation] = *last;
+            if (Status s = m_db.execute("INSERT OR REPLACE INTO aq_meta(key, value) VALUES(?1, ?2)", {QString::fromLatin1(hashedThroughKey(generation)), *last},
+                                        u"remember insertIds"_s);
+                !s)
+                return s;
+        }
         if (Status s = transaction.commit(); !s)
             return s;
+        m_hashedThrough[0] = hashedThrough[0];
+        m_hashedThrough[1] = hashedThrough[1];
         m_logged[0].clear();
         m_logged[1].clear();
         return Ok {};
     }
 
-    Status InsertAllWriter::flushLogIfLong()
+    Status InsertAllWriter::hashLoggedIdsIfMany()
     {
-        return loggedIds() >= LOG_FLUSH_IDS ? flushLog() : Status(Ok {});
+        return unhashedIds() >= HASH_BATCH_IDS ? hashLoggedIds() : Status(Ok {});
     }
 
     void InsertAllWriter::forgetTable(qint64 tableId)
@@ -130,8 +158,8 @@ namespace Aq::LocalCloud
             return Ok {};
         const int next = force && m_generationStart == 0 ? 0 : 1 - m_generation;
         SqliteTransaction transaction(m_db);
-        const QByteArray sql = "DELETE FROM " + idsTable(next) + ";"
-            "DELETE FROM bq_insert_id_log WHERE generation=" + QByteArray::number(next) + ";"
+        // The log's seq goes on from where it was (AUTOINCREMENT), so its hashed-through mark stays true.
+        const QByteArray sql = "DELETE FROM " + hashesTable(next) + ";DELETE FROM " + logTable(next) + ";"
             "INSERT OR REPLACE INTO aq_meta(key, value) VALUES('dedup_generation', '" + QByteArray::number(next) + "'),"
             "('dedup_generation_start', '" + QByteArray::number(now) + "');";
         if (Status s = m_db.exec(sql); !s)
@@ -264,7 +292,7 @@ namespace Aq::LocalCloud
                 if (Status s = rememberAll(tableId, decoded.insertIds, newIds); !s)
                     return s.error();
                 newIds.clear();
-                const Result<bool> isNew = rememberIfNew(tableId, id);
+                const Result<bool> isNew = rememberIfNew(tableId, id, hash);
                 if (!isNew)
                     return isNew.error();
                 if (!*isNew)
@@ -293,36 +321,46 @@ namespace Aq::LocalCloud
             return false;
         if (m_logged[previous].contains(logKey(tableId, insertId)))
             return true;
-        return stepWithId("SELECT 1 FROM " + idsTable(previous) + " WHERE table_id=?1 AND insert_id=?2", tableId, insertId);
+        return isHashed(previous, tableId, insertId, hash);
     }
 
-    Result<bool> InsertAllWriter::rememberIfNew(qint64 tableId, std::string_view insertId)
+    Result<bool> InsertAllWriter::rememberIfNew(qint64 tableId, std::string_view insertId, quint64 hash)
     {
         std::string key = logKey(tableId, insertId);
         if (m_logged[m_generation].contains(key))
             return false;
-        const Result<bool> stored = stepWithId("SELECT 1 FROM " + idsTable(m_generation) + " WHERE table_id=?1 AND insert_id=?2", tableId, insertId);
+        const Result<bool> stored = isHashed(m_generation, tableId, insertId, hash);
         if (!stored || *stored)
             return stored ? Result<bool>(false) : stored;
-        const Result<bool> logged = stepWithId("INSERT INTO bq_insert_id_log(generation, table_id, insert_id) VALUES(" + QByteArray::number(m_generation) + ", ?1, ?2)",
-                                               tableId, insertId);
-        if (!logged)
-            return logged;
+        Result<SqliteStatement *> append = m_db.prepare("INSERT INTO " + logTable(m_generation) + "(table_id, insert_id) VALUES(?1, ?2)");
+        if (!append)
+            return append.error();
+        (*append)->bind(1, tableId);
+        (*append)->bindStaticText(2, insertId.data(), qsizetype(insertId.size()));
+        if (Result<bool> appended = stepOnce(**append); !appended)
+            return appended;
         addLogged(m_generation, std::move(key));
         return true;
     }
 
-    Result<bool> InsertAllWriter::stepWithId(const QByteArray &sql, qint64 tableId, std::string_view insertId)
+    Result<bool> InsertAllWriter::isHashed(int generation, qint64 tableId, std::string_view insertId, quint64 hash)
     {
-        Result<SqliteStatement *> statement = m_db.prepare(sql);
-        if (!statement)
-            return statement.error();
-        SqliteStatement *st = *statement;
-        st->bind(1, tableId);
-        st->bindStaticText(2, insertId.data(), qsizetype(insertId.size()));
-        const bool row = st->step();
-        const bool failed = st->hasError();
-        st->reset();
+        // The hash names the log rows to compare: two ids that share it cost a row read, never a wrong answer.
+        Result<SqliteStatement *> lookUp = m_db.prepare("SELECT 1 FROM " + hashesTable(generation) + " AS h CROSS JOIN " + logTable(generation) +
+                                                        " AS l ON l.seq=h.seq WHERE h.hash=?1 AND l.table_id=?2 AND l.insert_id=?3");
+        if (!lookUp)
+            return lookUp.error();
+        (*lookUp)->bind(1, qint64(hash));
+        (*lookUp)->bind(2, tableId);
+        (*lookUp)->bindStaticText(3, insertId.data(), qsizetype(insertId.size()));
+        return stepOnce(**lookUp);
+    }
+
+    Result<bool> InsertAllWriter::stepOnce(SqliteStatement &statement)
+    {
+        const bool row = statement.step();
+        const bool failed = statement.hasError();
+        statement.reset();
         if (failed)
             return m_db.error(u"insertAll"_s);
         return row;
@@ -331,13 +369,12 @@ namespace Aq::LocalCloud
     Status InsertAllWriter::rememberAll(qint64 tableId, const CellBatch &insertIds, const std::vector<qsizetype> &rows)
     {
         // Appended without a look-up: the filter said these ids are new, and a Bloom filter has no false negatives.
-        const QByteArray head = "INSERT INTO bq_insert_id_log(generation, table_id, insert_id)";
-        const Status logged = inPieces(rows, IDS_PER_INSERT, head, 3, [&](SqliteStatement &statement, const qsizetype *piece, qsizetype n) {
+        const QByteArray head = "INSERT INTO " + logTable(m_generation) + "(table_id, insert_id)";
+        const Status logged = inPieces(rows, IDS_PER_INSERT, head, 2, [&](SqliteStatement &statement, const qsizetype *piece, qsizetype n) {
             for (qsizetype r = 0; r < n; ++r) {
                 const std::string_view id = insertIds.bytes(piece[r], 0);
-                statement.bind(int(3 * r + 1), qint64(m_generation));
-                statement.bind(int(3 * r + 2), tableId);
-                statement.bindStaticText(int(3 * r + 3), id.data(), qsizetype(id.size()));
+                statement.bind(int(2 * r + 1), tableId);
+                statement.bindStaticText(int(2 * r + 2), id.data(), qsizetype(id.size()));
             }
         });
         if (!logged)

@@ -17,15 +17,18 @@
 namespace Aq::LocalCloud
 {
     // Stores decoded insertAll rows in a table's SQLite table, one transaction per request, with exact insertId
-    // de-duplication within a window. The ids live in two generations (bq_insert_ids_0/1), each at least one
-    // window long, so an id is remembered for at least one window and at most two, and forgetting a generation is
-    // one DELETE of a whole table. A Bloom filter per generation answers "certainly new" for most ids: those skip
-    // the look-ups and are remembered many to a statement. Runs on the writer's thread.
+    // de-duplication within a window. The ids live in two generations, each at least one window long, so an id is
+    // remembered for at least one window and at most two, and forgetting a generation is one DELETE of two whole
+    // tables. A Bloom filter per generation answers "certainly new" for most ids: those skip the look-ups and are
+    // remembered many to a statement. Runs on the writer's thread.
     //
-    // An id is remembered in the transaction that stores its row, by appending it to bq_insert_id_log (and to an
-    // exact in-memory set of what the log holds); the log moves into the generations' B-trees in large batches,
-    // one transaction each. Inserting each random id straight into a B-tree dirtied a page per row, and every
-    // dirty page is a 4 KiB write to the WAL.
+    // An id is remembered in the transaction that stores its row, by appending it to its generation's log,
+    // bq_insert_id_log_0/1 (an append writes few pages). Its look-up entry comes later, many at a time in one
+    // transaction: bq_insert_id_hashes_0/1 map the ids' 64-bit hashes (InsertIdFilter::hash) to their log rows,
+    // and a look-up compares the id in each row its hash names. Until then an exact in-memory set of the log's
+    // unhashed ids answers for them. Inserting each random id straight into a B-tree dirtied a page per row,
+    // and every dirty page is a 4 KiB write to the WAL; batches of ids into a tree of ids still wrote the whole
+    // tree each time, once it was large. A tree of hashes weighs a third as much (store version 6).
     class InsertAllWriter
     {
     public:
@@ -53,15 +56,16 @@ namespace Aq::LocalCloud
         // per request, in order; a reply must wait for this to return: only then are its rows committed.
         std::vector<Result<Stored>> store(const std::vector<Request> &requests);
 
-        // The table was dropped, its ids with it (by the caller, in SQL).
+        // The table was dropped, its ids' log rows with it (by the caller, in SQL). Hashes that named them name
+        // nothing now: log rows are never numbered again.
         void forgetTable(qint64 tableId);
 
-        // Moves the log into the generations' B-trees now; or only once it is long enough (the caller does this
-        // after the replies of a store(), so that no insert waits for it).
-        Status flushLog();
-        Status flushLogIfLong();
-        // Ids appended to the log and not yet moved.
-        qsizetype loggedIds() const { return qsizetype(m_logged[0].size() + m_logged[1].size()); }
+        // Hashes the ids appended to the logs since the last time, now; or only once they are many (the caller
+        // does this after the replies of a store(), so that no insert waits for it).
+        Status hashLoggedIds();
+        Status hashLoggedIdsIfMany();
+        // Ids appended to the logs and not hashed yet.
+        qsizetype unhashedIds() const { return qsizetype(m_logged[0].size() + m_logged[1].size()); }
 
     private:
         using Binder = std::function<void(SqliteStatement &statement, const qsizetype *rows, qsizetype count)>;
@@ -69,9 +73,11 @@ namespace Aq::LocalCloud
         Status rotate(bool force);
         Result<Stored> storeOne(const Request &request);
         Result<bool> seenInPreviousGeneration(qint64 tableId, std::string_view insertId, quint64 hash);
-        Result<bool> rememberIfNew(qint64 tableId, std::string_view insertId);
-        // Runs `sql` with ?1 the table and ?2 the id; true when it produced a row.
-        Result<bool> stepWithId(const QByteArray &sql, qint64 tableId, std::string_view insertId);
+        Result<bool> rememberIfNew(qint64 tableId, std::string_view insertId, quint64 hash);
+        // Whether the generation's hashes name a log row of this id.
+        Result<bool> isHashed(int generation, qint64 tableId, std::string_view insertId, quint64 hash);
+        // Steps a bound statement once and resets it; true when it produced a row.
+        Result<bool> stepOnce(SqliteStatement &statement);
         Status rememberAll(qint64 tableId, const CellBatch &insertIds, const std::vector<qsizetype> &rows);
         static std::string logKey(qint64 tableId, std::string_view insertId);
         void addLogged(int generation, std::string key);
@@ -84,10 +90,11 @@ namespace Aq::LocalCloud
         qint64 m_windowMicros = 0;
         int m_generation = 0;
         qint64 m_generationStart = 0;
-        InsertIdFilter m_filters[2];   // one per generation, indexed like bq_insert_ids_0/1
+        InsertIdFilter m_filters[2];   // one per generation, indexed like its tables
+        qint64 m_hashedThrough[2] = {0, 0};   // the last log row (seq) of each generation whose hash is stored
         QHash<std::pair<QByteArray, qsizetype>, QByteArray> m_valuesSql;   // (head, rows) -> statement text
-        // What bq_insert_id_log holds per generation, as logKey()s, and what the open transaction added to it
-        // (forgotten again when the transaction, or a request's savepoint, rolls back).
+        // The ids each generation's log holds past m_hashedThrough, as logKey()s, and which of them the open
+        // transaction added (forgotten again when the transaction, or a request's savepoint, rolls back).
         std::unordered_set<std::string> m_logged[2];
         std::vector<std::pair<int, std::string>> m_loggedInTransaction;
     };

@@ -6,6 +6,10 @@
 
 #include <QDir>
 
+#include <sqlite3.h>
+
+#include "core/localcloud/sql/keyhash.h"
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace Aq::LocalCloud
@@ -92,8 +96,44 @@ namespace Aq::LocalCloud
             R"(
             DELETE FROM bq_batched_indexes;
             )",
+            // 5 -> 6: each generation's insertIds stay in a log of their own until the generation is forgotten, and
+            // the generation's B-tree maps the ids' hashes to their log rows (see insertallwriter.h): a tree of ids
+            // cost a write of its every page per batch. The ids of both old places go to the logs;
+            // InsertAllWriter::load hashes every log row, as none is marked hashed yet.
+            R"(
+            CREATE TABLE bq_insert_id_log_0(seq INTEGER PRIMARY KEY AUTOINCREMENT, table_id INTEGER NOT NULL, insert_id TEXT NOT NULL);
+            CREATE TABLE bq_insert_id_log_1(seq INTEGER PRIMARY KEY AUTOINCREMENT, table_id INTEGER NOT NULL, insert_id TEXT NOT NULL);
+            INSERT INTO bq_insert_id_log_0(table_id, insert_id)
+                SELECT table_id, insert_id FROM bq_insert_ids_0 UNION SELECT table_id, insert_id FROM bq_insert_id_log WHERE generation=0;
+            INSERT INTO bq_insert_id_log_1(table_id, insert_id)
+                SELECT table_id, insert_id FROM bq_insert_ids_1 UNION SELECT table_id, insert_id FROM bq_insert_id_log WHERE generation=1;
+            DROP TABLE bq_insert_ids_0;
+            DROP TABLE bq_insert_ids_1;
+            DROP TABLE bq_insert_id_log;
+            CREATE TABLE bq_insert_id_hashes_0(hash INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(hash, seq)) WITHOUT ROWID;
+            CREATE TABLE bq_insert_id_hashes_1(hash INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(hash, seq)) WITHOUT ROWID;
+            )",
         };
         static_assert(std::size(MIGRATIONS) == LocalStore::SCHEMA_VERSION, "a migration was added: raise SCHEMA_VERSION with it");
+
+        // aq_key_hash(value [, seed]): keyHash() of a text's UTF-8 or a blob's bytes.
+        void keyHashOf(sqlite3_context *context, int count, sqlite3_value **arguments)
+        {
+            const char *bytes = sqlite3_value_type(arguments[0]) == SQLITE_BLOB ? static_cast<const char *>(sqlite3_value_blob(arguments[0]))
+                                                                                : reinterpret_cast<const char *>(sqlite3_value_text(arguments[0]));
+            const quint64 seed = count > 1 ? quint64(sqlite3_value_int64(arguments[1])) : 0;
+            sqlite3_result_int64(context, sqlite3_int64(keyHash(QByteArrayView(bytes, sqlite3_value_bytes(arguments[0])), seed)));
+        }
+
+        Status registerKeyHash(SqliteDatabase &db)
+        {
+            for (int arguments : {1, 2}) {
+                if (sqlite3_create_function_v2(db.handle(), "aq_key_hash", arguments, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr, keyHashOf,
+                                               nullptr, nullptr, nullptr) != SQLITE_OK)
+                    return db.error(u"register aq_key_hash"_s);
+            }
+            return Ok {};
+        }
     }
 
     QString LocalStore::databasePath(const QString &dataDir)
@@ -111,6 +151,8 @@ namespace Aq::LocalCloud
                                               "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384; PRAGMA journal_size_limit=67108864;")
             + (durability == Durability::Full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
         if (Status s = db.exec(pragmas); !s)
+            return s;
+        if (Status s = registerKeyHash(db); !s)
             return s;
         return migrate(db);
     }

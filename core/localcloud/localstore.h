@@ -14,11 +14,12 @@ namespace Aq::LocalCloud
     };
 
     // The local cloud's one SQLite file: opens it, sets the pragmas, and migrates its schema forward
-    // (PRAGMA user_version). Only the owner of the data folder opens it for writing.
+    // (PRAGMA user_version). Only the owner of the data folder opens it for writing. The writer's connection has
+    // the SQL function aq_key_hash(value [, seed]), keyHash() of the value's bytes, that fills the tables of hashes.
     class LocalStore
     {
     public:
-        static constexpr int SCHEMA_VERSION = 5;
+        static constexpr int SCHEMA_VERSION = 6;
         static QString databasePath(const QString &dataDir);
 
         static Status open(SqliteDatabase &db, const QString &dataDir, Durability durability);

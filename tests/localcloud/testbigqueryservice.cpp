@@ -6,6 +6,7 @@
 #include "core/localcloud/rowcodec.h"
 #include "core/localcloud/sqlitedatabase.h"
 #include "localcloudtestclient.h"
+#include "olderstores.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -220,7 +221,7 @@ private slots:
             const QByteArray values = table + "_clustering_1_keys";
             return "DROP TABLE " + table + "_clustering_1_key_hashes; CREATE TABLE " + values +
                    "(value NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(value, seq)) WITHOUT ROWID; INSERT INTO " + values + " SELECT event_id, _aq_seq FROM " +
-                   table + "; PRAGMA user_version=4;";
+                   table + ";" + INSERT_IDS_OF_VERSION_5 + "PRAGMA user_version=4;";
         }));
         QCOMPARE(keyTable(), u"170 values, through 170"_s);
         {

@@ -5,6 +5,7 @@
 #include "core/common/timeutil.h"
 #include "core/localcloud/sqlitedatabase.h"
 #include "localcloudtestclient.h"
+#include "olderstores.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -251,9 +252,10 @@ private slots:
         {
             Aq::LocalCloud::SqliteDatabase db;
             QVERIFY(db.open(client.dataDir() + u"/localcloud.sqlite"_s, Aq::LocalCloud::SqliteDatabase::OpenMode::ReadWrite).hasValue());
-            QVERIFY(db.exec("INSERT INTO ps_deliveries(sub_id, msg_id) SELECT id, (SELECT MIN(id) FROM ps_messages) FROM ps_subscriptions;"
-                            "INSERT INTO ps_deliveries(sub_id, msg_id) SELECT id, (SELECT MAX(id) FROM ps_messages) FROM ps_subscriptions;"
-                            "ALTER TABLE ps_subscriptions DROP COLUMN delivered_through; DROP TABLE bq_insert_id_log; DROP TABLE bq_batched_indexes; PRAGMA user_version=1;")
+            QVERIFY(db.exec(QByteArray("INSERT INTO ps_deliveries(sub_id, msg_id) SELECT id, (SELECT MIN(id) FROM ps_messages) FROM ps_subscriptions;"
+                                       "INSERT INTO ps_deliveries(sub_id, msg_id) SELECT id, (SELECT MAX(id) FROM ps_messages) FROM ps_subscriptions;")
+                            + INSERT_IDS_OF_VERSION_5
+                            + "ALTER TABLE ps_subscriptions DROP COLUMN delivered_through; DROP TABLE bq_insert_id_log; DROP TABLE bq_batched_indexes; PRAGMA user_version=1;")
                         .hasValue());
         }
         client.reopen();
