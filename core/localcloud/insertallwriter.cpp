@@ -5,6 +5,7 @@
 
 #include "core/common/timeutil.h"
 #include "core/localcloud/jsonwriter.h"
+#include "core/localcloud/sql/keyhash.h"
 
 using namespace Qt::Literals::StringLiterals;
 using Aq::BigQuery::TableField;
@@ -87,8 +88,9 @@ namespace Aq::LocalCloud
         qint64 hashedThrough[2] = {m_hashedThrough[0], m_hashedThrough[1]};
         for (int generation : {0, 1}) {
             // In log order: in one transaction each page is written once whatever the order, and sorting first
-            // measured slower than the B-tree descents it spared. The seed is the table, as in InsertIdFilter::hash.
-            if (Status s = m_db.execute("INSERT INTO " + hashesTable(generation) + "(hash, seq) SELECT aq_key_hash(insert_id, table_id), seq FROM " +
+            // measured slower than the B-tree descents it spared. Grouped hashes: a batch of consecutive ids writes
+            // a few neighbouring pages, not a page per id. The seed is the table.
+            if (Status s = m_db.execute("INSERT INTO " + hashesTable(generation) + "(hash, seq) SELECT aq_grouped_key_hash(insert_id, table_id), seq FROM " +
                                             logTable(generation) + " WHERE seq > ?1",
                                         {hashedThrough[generation]}, u"remember insertIds"_s);
                 !s)
@@ -292,7 +294,7 @@ namespace Aq::LocalCloud
                 if (Status s = rememberAll(tableId, decoded.insertIds, newIds); !s)
                     return s.error();
                 newIds.clear();
-                const Result<bool> isNew = rememberIfNew(tableId, id, hash);
+                const Result<bool> isNew = rememberIfNew(tableId, id);
                 if (!isNew)
                     return isNew.error();
                 if (!*isNew)
@@ -321,15 +323,15 @@ namespace Aq::LocalCloud
             return false;
         if (m_logged[previous].contains(logKey(tableId, insertId)))
             return true;
-        return isHashed(previous, tableId, insertId, hash);
+        return isHashed(previous, tableId, insertId);
     }
 
-    Result<bool> InsertAllWriter::rememberIfNew(qint64 tableId, std::string_view insertId, quint64 hash)
+    Result<bool> InsertAllWriter::rememberIfNew(qint64 tableId, std::string_view insertId)
     {
         std::string key = logKey(tableId, insertId);
         if (m_logged[m_generation].contains(key))
             return false;
-        const Result<bool> stored = isHashed(m_generation, tableId, insertId, hash);
+        const Result<bool> stored = isHashed(m_generation, tableId, insertId);
         if (!stored || *stored)
             return stored ? Result<bool>(false) : stored;
         Result<SqliteStatement *> append = m_db.prepare("INSERT INTO " + logTable(m_generation) + "(table_id, insert_id) VALUES(?1, ?2)");
@@ -343,14 +345,14 @@ namespace Aq::LocalCloud
         return true;
     }
 
-    Result<bool> InsertAllWriter::isHashed(int generation, qint64 tableId, std::string_view insertId, quint64 hash)
+    Result<bool> InsertAllWriter::isHashed(int generation, qint64 tableId, std::string_view insertId)
     {
         // The hash names the log rows to compare: two ids that share it cost a row read, never a wrong answer.
         Result<SqliteStatement *> lookUp = m_db.prepare("SELECT 1 FROM " + hashesTable(generation) + " AS h CROSS JOIN " + logTable(generation) +
                                                         " AS l ON l.seq=h.seq WHERE h.hash=?1 AND l.table_id=?2 AND l.insert_id=?3");
         if (!lookUp)
             return lookUp.error();
-        (*lookUp)->bind(1, qint64(hash));
+        (*lookUp)->bind(1, qint64(groupedKeyHash(view(insertId), quint64(tableId))));
         (*lookUp)->bind(2, tableId);
         (*lookUp)->bindStaticText(3, insertId.data(), qsizetype(insertId.size()));
         return stepOnce(**lookUp);

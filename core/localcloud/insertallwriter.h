@@ -24,11 +24,11 @@ namespace Aq::LocalCloud
     //
     // An id is remembered in the transaction that stores its row, by appending it to its generation's log,
     // bq_insert_id_log_0/1 (an append writes few pages). Its look-up entry comes later, many at a time in one
-    // transaction: bq_insert_id_hashes_0/1 map the ids' 64-bit hashes (InsertIdFilter::hash) to their log rows,
+    // transaction: bq_insert_id_hashes_0/1 map the ids' 64-bit hashes (groupedKeyHash, seeded with the table) to their log rows,
     // and a look-up compares the id in each row its hash names. Until then an exact in-memory set of the log's
     // unhashed ids answers for them. Inserting each random id straight into a B-tree dirtied a page per row,
     // and every dirty page is a 4 KiB write to the WAL; batches of ids into a tree of ids still wrote the whole
-    // tree each time, once it was large. A tree of hashes weighs a third as much (store version 6).
+    // tree each time, once it was large. A tree of hashes weighs two fifths as much (store version 6).
     class InsertAllWriter
     {
     public:
@@ -73,9 +73,9 @@ namespace Aq::LocalCloud
         Status rotate(bool force);
         Result<Stored> storeOne(const Request &request);
         Result<bool> seenInPreviousGeneration(qint64 tableId, std::string_view insertId, quint64 hash);
-        Result<bool> rememberIfNew(qint64 tableId, std::string_view insertId, quint64 hash);
+        Result<bool> rememberIfNew(qint64 tableId, std::string_view insertId);
         // Whether the generation's hashes name a log row of this id.
-        Result<bool> isHashed(int generation, qint64 tableId, std::string_view insertId, quint64 hash);
+        Result<bool> isHashed(int generation, qint64 tableId, std::string_view insertId);
         // Steps a bound statement once and resets it; true when it produced a row.
         Result<bool> stepOnce(SqliteStatement &statement);
         Status rememberAll(qint64 tableId, const CellBatch &insertIds, const std::vector<qsizetype> &rows);

@@ -116,21 +116,30 @@ namespace Aq::LocalCloud
         };
         static_assert(std::size(MIGRATIONS) == LocalStore::SCHEMA_VERSION, "a migration was added: raise SCHEMA_VERSION with it");
 
-        // aq_key_hash(value [, seed]): keyHash() of a text's UTF-8 or a blob's bytes.
-        void keyHashOf(sqlite3_context *context, int count, sqlite3_value **arguments)
+        // aq_key_hash(value [, seed]) and aq_grouped_key_hash(value, seed): keyHash() and groupedKeyHash() of a
+        // text's UTF-8 or a blob's bytes.
+        template <quint64 (*hash)(QByteArrayView, quint64)>
+        void hashOf(sqlite3_context *context, int count, sqlite3_value **arguments)
         {
             const char *bytes = sqlite3_value_type(arguments[0]) == SQLITE_BLOB ? static_cast<const char *>(sqlite3_value_blob(arguments[0]))
                                                                                 : reinterpret_cast<const char *>(sqlite3_value_text(arguments[0]));
             const quint64 seed = count > 1 ? quint64(sqlite3_value_int64(arguments[1])) : 0;
-            sqlite3_result_int64(context, sqlite3_int64(keyHash(QByteArrayView(bytes, sqlite3_value_bytes(arguments[0])), seed)));
+            sqlite3_result_int64(context, sqlite3_int64(hash(QByteArrayView(bytes, sqlite3_value_bytes(arguments[0])), seed)));
         }
 
-        Status registerKeyHash(SqliteDatabase &db)
+        Status registerKeyHashes(SqliteDatabase &db)
         {
-            for (int arguments : {1, 2}) {
-                if (sqlite3_create_function_v2(db.handle(), "aq_key_hash", arguments, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr, keyHashOf,
-                                               nullptr, nullptr, nullptr) != SQLITE_OK)
-                    return db.error(u"register aq_key_hash"_s);
+            struct Function
+            {
+                const char *name;
+                int arguments;
+                void (*call)(sqlite3_context *, int, sqlite3_value **);
+            };
+            for (const Function &f : {Function {"aq_key_hash", 1, hashOf<keyHash>}, Function {"aq_key_hash", 2, hashOf<keyHash>},
+                                      Function {"aq_grouped_key_hash", 2, hashOf<groupedKeyHash>}}) {
+                if (sqlite3_create_function_v2(db.handle(), f.name, f.arguments, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr, f.call, nullptr,
+                                               nullptr, nullptr) != SQLITE_OK)
+                    return db.error(u"register "_s + QLatin1StringView(f.name));
             }
             return Ok {};
         }
@@ -152,7 +161,7 @@ namespace Aq::LocalCloud
             + (durability == Durability::Full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
         if (Status s = db.exec(pragmas); !s)
             return s;
-        if (Status s = registerKeyHash(db); !s)
+        if (Status s = registerKeyHashes(db); !s)
             return s;
         return migrate(db);
     }

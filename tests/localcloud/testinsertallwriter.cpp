@@ -2,7 +2,7 @@
 #include <QTest>
 
 #include "core/localcloud/insertallwriter.h"
-#include "core/localcloud/insertidfilter.h"
+#include "core/localcloud/sql/keyhash.h"
 #include "core/localcloud/localstore.h"
 #include "olderstores.h"
 
@@ -185,7 +185,7 @@ private slots:
         // and the next batch hashes only what came since
         QVERIFY(m_writer->hashLoggedIds().hasValue());
         QCOMPARE(hashed(), 160);
-        QCOMPARE(count("SELECT COUNT(*) FROM bq_insert_id_hashes_0 AS h JOIN bq_insert_id_log_0 AS l USING(seq) WHERE h.hash != aq_key_hash(l.insert_id, l.table_id)"), 0);
+        QCOMPARE(count("SELECT COUNT(*) FROM bq_insert_id_hashes_0 AS h JOIN bq_insert_id_log_0 AS l USING(seq) WHERE h.hash != aq_grouped_key_hash(l.insert_id, l.table_id)"), 0);
     }
 
     void testIdsNotHashedYetSurviveARestart()
@@ -203,7 +203,7 @@ private slots:
         // p-2's hash planted to name p-1's log row: a look-up of p-2 finds that row, compares, and stores p-2
         QCOMPARE(store({body({"p-1"})}).front()->rows, 1);
         QVERIFY(m_writer->hashLoggedIds().hasValue());
-        const quint64 hashOfP2 = InsertIdFilter::hash(1, "p-2");
+        const quint64 hashOfP2 = groupedKeyHash("p-2", 1);
         for (const QByteArray generation : {"0", "1"}) {
             QVERIFY(m_db->execute("INSERT INTO bq_insert_id_hashes_" + generation + "(hash, seq) SELECT ?1, seq FROM bq_insert_id_log_" + generation + " WHERE insert_id='p-1'",
                                   {qint64(hashOfP2)}, u"plant a hash"_s)

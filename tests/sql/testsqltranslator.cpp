@@ -919,6 +919,13 @@ void TestSqlTranslator::testKeyLookUpReadsTheBatchedIndexAndTheNewestRows()
     QCOMPARE(keyHash("e1"), 0x4d3017625fef5a3dULL);
     QCOMPARE(keyHash("2f1c6a0e-3b7d-4c59-9e8a-1d2b3c4d5e6f"), 0x8f9daddcbeda82beULL);
     QCOMPARE(keyHash(""), 0xe220a8397b1dcdafULL);
+    // insertId look-ups store these: consecutive ids share the high half, and the low half is the whole id's
+    QCOMPARE(groupedKeyHash("evt-1230001", 7), (keyHash("evt-123", 7) & 0xffffffff00000000ULL) | (keyHash("evt-1230001", 7) >> 32));
+    QCOMPARE(groupedKeyHash("evt-1230001", 7) >> 32, groupedKeyHash("evt-1239999", 7) >> 32);
+    QVERIFY(groupedKeyHash("evt-1230001", 7) != groupedKeyHash("evt-1239999", 7));
+    QVERIFY(groupedKeyHash("evt-1230001", 7) >> 32 != groupedKeyHash("evt-1240001", 7) >> 32);
+    QCOMPARE(groupedKeyHash("abc", 1) >> 32, groupedKeyHash("wxyz", 1) >> 32);   // no longer than the tail: one group
+    QCOMPARE(groupedKeyHash("2f1c6a0e-3b7d-4c59-9e8a-1d2b3c4d5e6f", 1), 0xeca3f015ddba41fcULL);
     const auto lookUp = [&](const QString &query, const QString &id) {
         QueryParameter parameter;
         parameter.name = u"id"_s;

@@ -36,4 +36,10 @@ namespace Aq::LocalCloud
         }
         return h;
     }
+
+    quint64 groupedKeyHash(QByteArrayView bytes, quint64 seed)
+    {
+        const QByteArrayView group = bytes.first(qMax<qsizetype>(0, bytes.size() - GROUPED_TAIL));
+        return (keyHash(group, seed) & 0xffffffff00000000ULL) | (keyHash(bytes, seed) >> 32);
+    }
 }
