@@ -18,15 +18,15 @@ namespace Aq::LocalCloud
 {
     // Stores decoded insertAll rows in a table's SQLite table, one transaction per request, with exact insertId
     // de-duplication within a window. The ids live in two generations, each at least one window long, so an id is
-    // remembered for at least one window and at most two, and forgetting a generation is one DELETE of two whole
-    // tables. A Bloom filter per generation answers "certainly new" for most ids: those skip the look-ups and are
-    // remembered many to a statement. Runs on the writer's thread.
+    // remembered for at least one window and at most two, and forgetting a generation is a DELETE of each of its two
+    // tables, whole. A Bloom filter per generation answers "certainly new" for most ids: those skip the look-ups and
+    // are remembered many to a statement. Runs on the writer's thread.
     //
     // An id is remembered in the transaction that stores its row, by appending it to its generation's log,
     // bq_insert_id_log_0/1 (an append writes few pages). Its look-up entry comes later, many at a time in one
-    // transaction: bq_insert_id_hashes_0/1 map the ids' 64-bit hashes (groupedKeyHash, seeded with the table) to their log rows,
-    // and a look-up compares the id in each row its hash names. Until then an exact in-memory set of the log's
-    // unhashed ids answers for them. Inserting each random id straight into a B-tree dirtied a page per row,
+    // transaction: bq_insert_id_hashes_0/1 map the ids' 64-bit hashes (groupedKeyHash, seeded with the table) to
+    // their log rows, and a look-up compares the id in each row its hash names. Until then an exact in-memory set of
+    // the log's unhashed ids answers for them. Inserting each random id straight into a B-tree dirtied a page per row,
     // and every dirty page is a 4 KiB write to the WAL; batches of ids into a tree of ids still wrote the whole
     // tree each time, once it was large. A tree of hashes weighs two fifths as much (store version 6).
     class InsertAllWriter
