@@ -116,8 +116,8 @@ namespace Aq::LocalCloud
         };
         static_assert(std::size(MIGRATIONS) == LocalStore::SCHEMA_VERSION, "a migration was added: raise SCHEMA_VERSION with it");
 
-        // aq_key_hash(value [, seed]) and aq_grouped_key_hash(value, seed): keyHash() and groupedKeyHash() of a
-        // text's UTF-8 or a blob's bytes.
+        // aq_key_hash(value) and aq_grouped_key_hash(value, seed): keyHash() and groupedKeyHash() of a text's
+        // UTF-8 or a blob's bytes.
         template <quint64 (*hash)(QByteArrayView, quint64)>
         void hashOf(sqlite3_context *context, int count, sqlite3_value **arguments)
         {
@@ -135,8 +135,7 @@ namespace Aq::LocalCloud
                 int arguments;
                 void (*call)(sqlite3_context *, int, sqlite3_value **);
             };
-            for (const Function &f : {Function {"aq_key_hash", 1, hashOf<keyHash>}, Function {"aq_key_hash", 2, hashOf<keyHash>},
-                                      Function {"aq_grouped_key_hash", 2, hashOf<groupedKeyHash>}}) {
+            for (const Function &f : {Function {"aq_key_hash", 1, hashOf<keyHash>}, Function {"aq_grouped_key_hash", 2, hashOf<groupedKeyHash>}}) {
                 if (sqlite3_create_function_v2(db.handle(), f.name, f.arguments, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr, f.call, nullptr,
                                                nullptr, nullptr) != SQLITE_OK)
                     return db.error(u"register "_s + QLatin1StringView(f.name));

@@ -15,7 +15,7 @@ namespace Aq::LocalCloud
 
     // The local cloud's one SQLite file: opens it, sets the pragmas, and migrates its schema forward
     // (PRAGMA user_version). Only the owner of the data folder opens it for writing. The writer's connection has
-    // the SQL functions aq_key_hash(value [, seed]) and aq_grouped_key_hash(value, seed), keyHash() and
+    // the SQL functions aq_key_hash(value) and aq_grouped_key_hash(value, seed), keyHash() and
     // groupedKeyHash() of the value's bytes, that fill the tables of hashes.
     class LocalStore
     {

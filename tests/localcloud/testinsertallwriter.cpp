@@ -2,8 +2,8 @@
 #include <QTest>
 
 #include "core/localcloud/insertallwriter.h"
-#include "core/localcloud/sql/keyhash.h"
 #include "core/localcloud/localstore.h"
+#include "core/localcloud/sql/keyhash.h"
 #include "olderstores.h"
 
 using namespace Qt::Literals::StringLiterals;
